@@ -1,0 +1,1 @@
+"""torch.nn.init's schemes as pure functions of a PRNG key."""

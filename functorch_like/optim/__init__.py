@@ -1,0 +1,1 @@
+"""torch.optim's algorithms as optax GradientTransformations, and torch's lr schedules."""
