@@ -1,0 +1,1 @@
+"""Tensor ops: one pure implementation each; `_methods` attaches them to Tensor."""
