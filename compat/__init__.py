@@ -27,3 +27,5 @@ for _d in _dtypes.ALL:
 for _alias, _d in _dtypes.ALIASES.items():
     globals()[_alias] = _d
 del _d, _alias
+
+# --- subpackages ---
