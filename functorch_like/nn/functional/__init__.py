@@ -1,9 +1,36 @@
 """torch.nn.functional's ops as pure functions of jax arrays (NCHW / OIHW layouts)."""
 # --- activations, linear, conv, pooling, dropout, shape ops ---
+from ._activations import elu as elu
+from ._activations import gelu as gelu
+from ._activations import leaky_relu as leaky_relu
+from ._activations import log_softmax as log_softmax
+from ._activations import relu as relu
+from ._activations import sigmoid as sigmoid
+from ._activations import silu as silu
+from ._activations import softmax as softmax
+from ._activations import softplus as softplus
+from ._activations import tanh as tanh
+from ._conv import conv1d as conv1d
+from ._conv import conv2d as conv2d
+from ._conv import conv_transpose2d as conv_transpose2d
+from ._dropout import dropout as dropout
+from ._linear import linear as linear
+from ._pooling import adaptive_avg_pool2d as adaptive_avg_pool2d
+from ._pooling import avg_pool2d as avg_pool2d
+from ._pooling import max_pool2d as max_pool2d
+from ._shape import flatten as flatten
+from ._shape import pad as pad
+
+__all__ = ["relu", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "softplus",
+           "softmax", "log_softmax", "linear", "conv1d", "conv2d", "conv_transpose2d",
+           "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "dropout", "flatten", "pad"]
 # --- normalization, embedding, recurrent, losses ---
+from ._embedding import embedding as embedding
+from ._embedding import embedding_renorm as embedding_renorm
 from ._normalization import batch_norm as batch_norm
 from ._normalization import group_norm as group_norm
 from ._normalization import layer_norm as layer_norm
 
 __all__ = [*globals().get("__all__", []),  # the block above may or may not define it
-           "batch_norm", "group_norm", "layer_norm"]
+           "batch_norm", "group_norm", "layer_norm",
+           "embedding", "embedding_renorm"]
