@@ -141,6 +141,8 @@ def call_node(node, cts, create_graph):
     """Runs a node's backward on output cotangents; returns one cotangent per edge."""
     from ._tensor import Tensor
 
+    if node.kernel is None:  # a custom autograd.Function: the user's Python backward
+        return node.run(cts, create_graph)
     float_out = node.float_out
     if float_out is not None:
         cts = [c for c, keep in zip(cts, float_out) if keep]

@@ -209,6 +209,7 @@ class Tensor:
                 g = g.detach()
                 t._grad = g if t._grad is None else Tensor._wrap(t._grad._data + g._data)
 
+        _keep._is_retain_grad = True
         self.grad_fn.register_prehook(self._output_nr, _keep)
 
     def register_hook(self, hook):
@@ -287,6 +288,11 @@ class Tensor:
             self._output_nr = new._output_nr
             self._requires_grad = True
         self._version += 1
+        node = new.grad_fn
+        if node is not None and node.saved_versions:
+            # The op that produced the new value saved this tensor's *old* value (an immutable
+            # snapshot), so its own in-place write must not count as a later modification.
+            node.saved_versions = tuple((t, self._version if t is self else v) for t, v in node.saved_versions)
         if self._base is not None:
             from ._views import write_back
 

@@ -2,7 +2,7 @@
 import jax.numpy as jnp
 
 from .. import _dispatch
-from ._common import as_operand, result_dtype
+from ._common import as_operand, is_tensor, result_dtype
 
 __all__ = ["add", "sub", "mul", "div", "true_divide", "pow", "neg", "matmul", "mm", "bmm"]
 
@@ -27,12 +27,14 @@ def _k_pow(a, b, *, dtype):
     return jnp.power(a.astype(dtype), b.astype(dtype))
 
 
-def _binary(kernel, name, a, b, saves=True, float_result=False):
+def _binary(kernel, name, a, b, saves=True, float_result=False, scalar_saves=True):
     dt = result_dtype(a, b)
     if float_result and not (dt.is_floating_point or dt.is_complex):
         from .._dtypes import get_default_dtype
 
         dt = get_default_dtype()  # true division of integers gives the default float dtype
+    if not scalar_saves and not (is_tensor(a) and is_tensor(b)):
+        saves = False  # x * 2, x / 2: the VJP needs only the scalar, so torch saves no tensor
     return _dispatch.apply(kernel, as_operand(a, dt), as_operand(b, dt), name=name, saves=saves,
                            dtype=dt.np.name)
 
@@ -53,13 +55,14 @@ def sub(input, other, *, alpha=1):
 
 def mul(input, other):
     """Mirrors `torch.mul`."""
-    return _binary(_k_mul, "MulBackward0", input, other)
+    return _binary(_k_mul, "MulBackward0", input, other, scalar_saves=False)
 
 
 def div(input, other, *, rounding_mode=None):
     """Mirrors `torch.div` (true division; rounding_mode 'trunc'/'floor' as torch)."""
     if rounding_mode is None:
-        return _binary(_k_div, "DivBackward0", input, other, float_result=True)
+        return _binary(_k_div, "DivBackward0", input, other, float_result=True,
+                       scalar_saves=not is_tensor(other))
     raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
 
 

@@ -144,7 +144,8 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, capture=None,
             for nr, hooks in node.pre_hooks.items():
                 if buf[nr] is None:
                     continue
-                for hook in hooks:
+                # retain_grad's hook always runs last, so .grad sees what other hooks made.
+                for hook in sorted(hooks, key=lambda h: getattr(h, "_is_retain_grad", False)):
                     res = hook(_as_tensor(buf[nr], Tensor))
                     if res is not None:
                         buf[nr] = res if create_graph else res._data
@@ -156,7 +157,7 @@ def run_backward(roots, root_grads, *, retain_graph, create_graph, capture=None,
         node.check_saved()
         cts = [b if b is not None else zeros(*aval) for b, aval in zip(buf, node.out_avals)]
         in_grads = call_node(node, cts)
-        if not retain_graph:
+        if not retain_graph and node.saves:  # nodes that keep no values stay re-runnable, as torch
             node.saved = None
             node.saved_versions = None
         for (fn, nr, t), g in zip(node.edges, in_grads):
