@@ -77,8 +77,10 @@ class _Program:
         self.out_flags = None
         self.ret_tree = None
         self.last_avals = None
-        self.lr_slots = [(g, "lr") for opt in state.optimizers for g in opt.param_groups
-                         if isinstance(g.get("lr"), (int, float))]
+        # Numeric optimizer options (lr, momentum, betas, ...) are program inputs, so a
+        # scheduler (StepLR, OneCycleLR cycling momentum) never forces a recompile.
+        self.lr_slots = [(g, k) for opt in state.optimizers for g in opt.param_groups
+                         for k in sorted(g) if _is_hyper(g[k])]
         self.jitted = jax.jit(self.pure, donate_argnums=(0,))
 
     # ---------------------------------------------------------------- tracing
@@ -98,7 +100,7 @@ class _Program:
                 b[0].set(arr)  # raw-array slot (generator key)
         saved_lrs = [g[k] for g, k in self.lr_slots]
         for (g, k), v in zip(self.lr_slots, lrs):
-            g[k] = v
+            g[k] = tuple(v) if isinstance(g[k], tuple) else v
         leaves = []
         for a, rg, const in zip(arg_leaves, self.arg_kinds, self.arg_consts):
             if rg is None:
@@ -173,7 +175,7 @@ class _Program:
                 isinstance(b, Tensor) and not _is_grad_box(b, self.state) for b in self._boxes)
         donated = [a for a, d in zip(arrays, self.donate_mask) if d]
         kept = [a for a, d in zip(arrays, self.donate_mask) if not d]
-        lrs = [float(g[k]) for g, k in self.lr_slots]
+        lrs = [tuple(map(float, g[k])) if isinstance(g[k], tuple) else float(g[k]) for g, k in self.lr_slots]
         arg_leaves, self.arg_tree = jax.tree_util.tree_flatten(
             (args, kwargs), is_leaf=lambda x: isinstance(x, Tensor))
         self.arg_kinds = [a._requires_grad if isinstance(a, Tensor) else None for a in arg_leaves]
@@ -252,6 +254,14 @@ class _Program:
 _DYNAMIC = object()
 
 
+def _is_hyper(v):
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float)):
+        return True
+    return isinstance(v, tuple) and len(v) > 0 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+
+
 def _merge(donated, kept, mask):
     di, ki = iter(donated), iter(kept)
     return [next(di) if m else next(ki) for m in mask]
@@ -289,7 +299,7 @@ class CompiledFunction:
     def _static_key(self, state, args, kwargs):
         flags = tuple(m.training for m in state.modules)
         hyper = tuple(
-            tuple((k, _hashable(v)) for k, v in sorted(g.items()) if k not in ("params", "lr"))
+            tuple((k, _hashable(v)) for k, v in sorted(g.items()) if k != "params" and not _is_hyper(v))
             for opt in state.optimizers for g in opt.param_groups)
         leaves, tree = jax.tree_util.tree_flatten((args, kwargs), is_leaf=lambda x: isinstance(x, Tensor))
         consts = tuple(_hashable(v) for v in leaves if not isinstance(v, (Tensor, jax.Array, np.ndarray)))

@@ -120,9 +120,8 @@ def _walk(state, o, depth):
                 _tensor_slots(state, g["params"], i, False, p)
         for p, entries in o.state.items():
             if isinstance(entries, dict):
-                for k, v in entries.items():
-                    if isinstance(v, Tensor):
-                        _tensor_slots(state, entries, k, False, v)
+                for k, v in list(entries.items()):
+                    _walk_value(state, entries, k, v, depth + 1, is_attr=False)
         return
     if _is_scheduler(o):
         state.schedulers.append(o)
