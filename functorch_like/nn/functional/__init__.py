@@ -30,7 +30,13 @@ from ._embedding import embedding_renorm as embedding_renorm
 from ._normalization import batch_norm as batch_norm
 from ._normalization import group_norm as group_norm
 from ._normalization import layer_norm as layer_norm
+from ._recurrent import gru as gru
+from ._recurrent import gru_cell as gru_cell
+from ._recurrent import lstm as lstm
+from ._recurrent import lstm_cell as lstm_cell
+from ._recurrent import rnn as rnn
+from ._recurrent import rnn_relu_cell as rnn_relu_cell
+from ._recurrent import rnn_tanh_cell as rnn_tanh_cell
 
-__all__ = [*globals().get("__all__", []),  # the block above may or may not define it
-           "batch_norm", "group_norm", "layer_norm",
-           "embedding", "embedding_renorm"]
+__all__ += ["batch_norm", "group_norm", "layer_norm", "embedding", "embedding_renorm"]
+__all__ += ["lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell", "lstm", "gru", "rnn"]
