@@ -3,6 +3,8 @@
 'cpu' maps to jax's CPU devices; 'cuda'/'cuda:N' to jax's GPU devices. Asking for CUDA
 where jax has no GPU raises torch's error type with a message saying what is missing.
 """
+import functools
+
 import jax
 
 __all__ = ["device", "device_of", "put", "cuda_available", "cuda_device_count"]
@@ -19,6 +21,8 @@ class device:
     __slots__ = ("type", "index")
 
     def __init__(self, type, index=None):
+        if isinstance(type, int) and not isinstance(type, bool):  # torch.device(0) is cuda:0
+            type, index = "cuda", type
         if isinstance(type, device):
             type, index = type.type, type.index
         elif isinstance(type, str) and ":" in type:
@@ -56,11 +60,12 @@ class device:
         return False
 
 
+@functools.lru_cache(maxsize=None)
 def _gpus():
     try:
-        return jax.devices("gpu")
-    except RuntimeError:
-        return []
+        return tuple(jax.devices("gpu"))
+    except RuntimeError:  # no GPU backend installed / visible
+        return ()
 
 
 def cuda_available():

@@ -7,7 +7,8 @@ narrowing it would change overflow and indexing behaviour. Floating defaults sta
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["dtype"]
+__all__ = ["dtype", "finfo", "iinfo", "can_cast", "promote_types", "result_type",
+           "get_default_dtype", "set_default_dtype", "is_floating_point", "is_complex"]
 
 
 class dtype:
@@ -78,18 +79,22 @@ def get_default_dtype():
 
 
 def set_default_dtype(d):
-    """Mirrors `torch.set_default_dtype(d)` (float32 or float64 only, as torch)."""
+    """Mirrors `torch.set_default_dtype(d)` (a floating dtype, as torch)."""
     if d not in (float32, float64, float16, bfloat16):
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default_float[0] = d
+    _BINARY_CACHE.clear()  # cached promotions depend on the default dtype (Python floats)
 
 
 def from_np(np_dtype):
     """numpy/jax dtype -> torch dtype object."""
+    d = _FROM_NP.get(np_dtype)  # hot path: the key is already a numpy dtype (a jax array's)
+    if d is not None:
+        return d
     try:
         return _FROM_NP[np.dtype(np_dtype)]
-    except KeyError:
-        raise TypeError(f"the numpy dtype {np.dtype(np_dtype)} has no torch equivalent") from None
+    except (KeyError, TypeError):
+        raise TypeError(f"the dtype {np_dtype!r} has no torch equivalent") from None
 
 
 def to_dtype(d):
@@ -104,6 +109,12 @@ def to_dtype(d):
         return bool_
     if d is complex:
         return complex64
+    if isinstance(d, str):  # 'float32' / 'torch.float32', accepted by Tensor.to/type
+        name = d[6:] if d.startswith("torch.") else d
+        got = _NAMES.get(name) or ALIASES.get(name) or _LEGACY.get(name)
+        if got is None:
+            raise TypeError(f"invalid type: '{d}'")
+        return got
     return from_np(d)
 
 
@@ -117,6 +128,8 @@ def scalar_dtype(value):
         return get_default_dtype()  # a Python float promotes as the default dtype, not float64
     if isinstance(value, complex):
         return complex128 if get_default_dtype() is float64 else complex64
+    if isinstance(value, np.generic):  # numpy scalars act as Python numbers of their kind
+        return scalar_dtype(value.item())
     raise TypeError(f"unsupported scalar type {type(value).__name__}")
 
 
@@ -180,3 +193,108 @@ def result_type(*operands):
             s = scalar_dtype(x)
             wrapped = s if wrapped is None else promote_types(wrapped, s)
     return _combine_categories(dim, _combine_categories(zero, wrapped))
+
+
+_LEGACY = {"FloatTensor": float32, "DoubleTensor": float64, "HalfTensor": float16,
+           "BFloat16Tensor": bfloat16, "LongTensor": int64, "IntTensor": int32,
+           "ShortTensor": int16, "CharTensor": int8, "ByteTensor": uint8, "BoolTensor": bool_}
+
+# (operand key, operand key) -> dtype, where an operand key is (numpy dtype, has dims) for a
+# tensor and the Python type for a scalar: promotion then costs one dict lookup per op.
+_BINARY_CACHE = {}
+
+
+def _operand_key(x):
+    data = getattr(x, "_data", None)
+    if data is not None:
+        return (data.dtype, data.ndim != 0)
+    return type(x)
+
+
+def binary_result_type(a, b):
+    """`result_type(a, b)` for the hot path of binary ops, memoised on the operand kinds."""
+    key = (_operand_key(a), _operand_key(b))
+    d = _BINARY_CACHE.get(key)
+    if d is None:
+        d = _BINARY_CACHE[key] = result_type(a, b)
+    return d
+
+
+def can_cast(from_, to):
+    """Mirrors `torch.can_cast(from_, to)`: same-kind casting as torch defines it.
+
+    Example:
+        >>> compat.can_cast(compat.float32, compat.int32), compat.can_cast(compat.int32, compat.float32)
+        (False, True)
+    """
+    # torch forbids only downward category casts: complex->real, float->integral, non-bool->bool.
+    return from_._kind <= to._kind
+
+
+def is_floating_point(input):
+    """Mirrors `torch.is_floating_point(input)`."""
+    return input.dtype.is_floating_point
+
+
+def is_complex(input):
+    """Mirrors `torch.is_complex(input)`."""
+    return input.dtype.is_complex
+
+
+class finfo:
+    """Mirrors `torch.finfo(dtype=default)`: machine limits of a floating dtype.
+
+    Example:
+        >>> compat.finfo(compat.float32).eps
+        1.1920928955078125e-07
+    """
+
+    def __init__(self, type=None):
+        d = get_default_dtype() if type is None else type
+        if not isinstance(d, dtype) or not (d.is_floating_point or d.is_complex):
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to "
+                            "handle 'torch.finfo'")
+        d = d.to_real()
+        info = jnp.finfo(d.np)  # jnp.finfo knows bfloat16 too
+        self.bits = int(info.bits)
+        self.eps = float(info.eps)
+        self.max = float(info.max)
+        self.min = float(info.min)
+        self.tiny = self.smallest_normal = float(info.smallest_normal)
+        self.resolution = float(info.resolution)
+        self.dtype = d.name
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, "
+                f"dtype={self.dtype})")
+
+
+class iinfo:
+    """Mirrors `torch.iinfo(dtype)`: limits of an integer dtype.
+
+    Example:
+        >>> compat.iinfo(compat.int8).max
+        127
+    """
+
+    def __init__(self, type):
+        if not isinstance(type, dtype) or type._kind != 1:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle "
+                            "'torch.iinfo'")
+        info = np.iinfo(type.np)
+        self.bits = int(info.bits)
+        self.max = int(info.max)
+        self.min = int(info.min)
+        self.dtype = type.name
+
+    def __repr__(self):
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+# c10 ScalarType names, used in torch's error messages ("result type Float can't be cast ...").
+SCALAR_NAMES = {
+    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+    "int64": "Long", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float",
+    "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+}

@@ -1,14 +1,57 @@
-"""Elementwise arithmetic with torch's type promotion: add, sub, mul, div, pow, neg, matmul."""
+"""Elementwise binary arithmetic with torch's type promotion.
+
+add, sub, rsub, mul, div (rounding modes), true_divide, floor_divide, remainder, fmod, pow,
+float_power, neg, positive, the bitwise/shift ops, atan2, lerp, hypot, copysign.
+
+Every op promotes its operands with torch's rules (`compat._dtypes.result_type`: dimensioned
+tensors over zero-dim tensors over Python scalars) and passes the result dtype to the kernel
+as a static argument; the kernel casts inside, so each input's gradient keeps its own dtype.
+"""
 import jax.numpy as jnp
+import numpy as np
+from jax import lax
 
-from .. import _dispatch
-from ._common import as_operand, is_tensor, result_dtype
+from .. import _dispatch, _dtypes
+from .._tensor import Tensor
+from ._common import dtype_of
 
-__all__ = ["add", "sub", "mul", "div", "true_divide", "pow", "neg", "matmul", "mm", "bmm"]
+__all__ = ["add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide",
+           "floor_divide", "remainder", "fmod", "pow", "float_power", "neg", "negative", "positive",
+           "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
+           "bitwise_right_shift", "atan2", "arctan2", "lerp", "hypot", "copysign"]
+
+_apply = _dispatch.apply
+_brt = _dtypes.binary_result_type
+_SCALAR_NAMES = _dtypes.SCALAR_NAMES
 
 
+def _operand(x, dt):
+    # A Python scalar becomes a numpy scalar of the promoted dtype (strongly typed in jit).
+    try:
+        return np.asarray(x, dtype=dt.np)
+    except OverflowError:  # torch wraps out-of-range integer scalars (int8 + 1000)
+        return np.asarray(x).astype(dt.np)
+
+
+def _binary(kernel, name, a, b, saves=True, dt=None):
+    if dt is None:
+        dt = _brt(a, b)
+    if not isinstance(a, Tensor):
+        if not isinstance(b, Tensor):
+            raise TypeError(f"{name[:-9].lower()}(): argument 'input' must be Tensor, not {type(a).__name__}")
+        a = _operand(a, dt) if not hasattr(a, "ndim") or not a.ndim else Tensor._wrap(jnp.asarray(a))
+    if not isinstance(b, Tensor):
+        b = _operand(b, dt) if not hasattr(b, "ndim") or not b.ndim else Tensor._wrap(jnp.asarray(b))
+    return _apply(kernel, a, b, name=name, saves=saves, dtype=dt.np)
+
+
+# ----------------------------------------------------------------------------- kernels
 def _k_add(a, b, *, dtype):
     return a.astype(dtype) + b.astype(dtype)
+
+
+def _k_add_alpha(a, b, alpha, *, dtype):
+    return a.astype(dtype) + alpha.astype(dtype) * b.astype(dtype)
 
 
 def _k_sub(a, b, *, dtype):
@@ -23,107 +66,333 @@ def _k_div(a, b, *, dtype):
     return a.astype(dtype) / b.astype(dtype)
 
 
+def _k_div_trunc(a, b, *, dtype):
+    a, b = a.astype(dtype), b.astype(dtype)
+    if jnp.issubdtype(a.dtype, jnp.integer):
+        return lax.div(a, b)  # C division truncates toward zero, as torch's 'trunc'
+    return jnp.trunc(a / b)
+
+
+def _k_floordiv(a, b, *, dtype):
+    # Python's floor division for ints and floats (numpy's divmod rule = torch's div_floor).
+    return jnp.floor_divide(a.astype(dtype), b.astype(dtype))
+
+
+def _k_remainder(a, b, *, dtype):
+    return jnp.remainder(a.astype(dtype), b.astype(dtype))  # sign of the divisor, as Python's %
+
+
+def _k_fmod(a, b, *, dtype):
+    return jnp.fmod(a.astype(dtype), b.astype(dtype))  # sign of the dividend, as C's fmod
+
+
 def _k_pow(a, b, *, dtype):
     return jnp.power(a.astype(dtype), b.astype(dtype))
 
 
-def _binary(kernel, name, a, b, saves=True, float_result=False, scalar_saves=True):
-    dt = result_dtype(a, b)
-    if float_result and not (dt.is_floating_point or dt.is_complex):
-        from .._dtypes import get_default_dtype
-
-        dt = get_default_dtype()  # true division of integers gives the default float dtype
-    if not scalar_saves and not (is_tensor(a) and is_tensor(b)):
-        saves = False  # x * 2, x / 2: the VJP needs only the scalar, so torch saves no tensor
-    return _dispatch.apply(kernel, as_operand(a, dt), as_operand(b, dt), name=name, saves=saves,
-                           dtype=dt.np.name)
-
-
-def add(input, other, *, alpha=1):
-    """Mirrors `torch.add(input, other, alpha=1)`."""
-    if alpha != 1:
-        other = mul(other, alpha)
-    return _binary(_k_add, "AddBackward0", input, other, saves=False)
-
-
-def sub(input, other, *, alpha=1):
-    """Mirrors `torch.sub(input, other, alpha=1)`."""
-    if alpha != 1:
-        other = mul(other, alpha)
-    return _binary(_k_sub, "SubBackward0", input, other, saves=False)
-
-
-def mul(input, other):
-    """Mirrors `torch.mul`."""
-    return _binary(_k_mul, "MulBackward0", input, other, scalar_saves=False)
-
-
-def div(input, other, *, rounding_mode=None):
-    """Mirrors `torch.div` (true division; rounding_mode 'trunc'/'floor' as torch)."""
-    if rounding_mode is None:
-        return _binary(_k_div, "DivBackward0", input, other, float_result=True,
-                       scalar_saves=not is_tensor(other))
-    raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
-
-
-true_divide = div
-
-
-def pow(input, exponent):
-    """Mirrors `torch.pow`."""
-    return _binary(_k_pow, "PowBackward0", input, exponent)
+def _k_ipow(a, *, exponent, dtype):
+    # Small integer exponents (x ** 2) use repeated multiplication: exact and fastest.
+    return lax.integer_pow(a.astype(dtype), exponent)
 
 
 def _k_neg(a):
     return -a
 
 
-def neg(input):
-    """Mirrors `torch.neg`."""
-    return _dispatch.apply(_k_neg, input, name="NegBackward0", saves=False)
+def _k_pos(a):
+    return a
 
 
-def _k_matmul(a, b, *, dtype):
-    return jnp.matmul(a.astype(dtype), b.astype(dtype))
+def _k_and(a, b, *, dtype):
+    return jnp.bitwise_and(a.astype(dtype), b.astype(dtype))
 
 
-def matmul(input, other):
-    """Mirrors `torch.matmul` (shapes checked as torch; operands must share a dtype)."""
-    if input.dtype != other.dtype:
+def _k_or(a, b, *, dtype):
+    return jnp.bitwise_or(a.astype(dtype), b.astype(dtype))
+
+
+def _k_xor(a, b, *, dtype):
+    return jnp.bitwise_xor(a.astype(dtype), b.astype(dtype))
+
+
+def _k_not(a):
+    return jnp.invert(a)
+
+
+def _k_lshift(a, b, *, dtype):
+    return jnp.left_shift(a.astype(dtype), b.astype(dtype))
+
+
+def _k_rshift(a, b, *, dtype):
+    return jnp.right_shift(a.astype(dtype), b.astype(dtype))
+
+
+def _k_atan2(a, b, *, dtype):
+    return jnp.arctan2(a.astype(dtype), b.astype(dtype))
+
+
+def _k_hypot(a, b, *, dtype):
+    return jnp.hypot(a.astype(dtype), b.astype(dtype))
+
+
+def _k_copysign(a, b, *, dtype):
+    return jnp.copysign(a.astype(dtype), b.astype(dtype))
+
+
+def _k_lerp(a, b, w, *, dtype):
+    a, b, w = a.astype(dtype), b.astype(dtype), w.astype(dtype)
+    # torch's two-sided formula: exact at both ends (w=0 -> start, w=1 -> end).
+    return jnp.where(jnp.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w))
+
+
+# ----------------------------------------------------------------------------- public ops
+def add(input, other, *, alpha=1, out=None):
+    """Mirrors `torch.add(input, other, *, alpha=1)`: input + alpha * other.
+
+    Example:
+        >>> compat.add(compat.tensor([1, 2]), 2.5)
+        tensor([3.5000, 4.5000])
+    """
+    if alpha == 1:
+        return _binary(_k_add, "AddBackward0", input, other, saves=False)
+    dt = _brt(input, other)
+    if isinstance(alpha, float) and not (dt.is_floating_point or dt.is_complex):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    a = input if isinstance(input, Tensor) else _operand(input, dt)
+    b = other if isinstance(other, Tensor) else _operand(other, dt)
+    return _apply(_k_add_alpha, a, b, _operand(alpha, dt), name="AddBackward0", saves=False, dtype=dt.np)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    """Mirrors `torch.sub(input, other, *, alpha=1)`: input - alpha * other."""
+    if alpha == 1:
+        _check_not_bool_sub(input, other)
+        return _binary(_k_sub, "SubBackward0", input, other, saves=False)
+    return add(input, other, alpha=-alpha)
+
+
+subtract = sub
+
+
+def _check_not_bool_sub(a, b):
+    if getattr(a, "dtype", None) is _dtypes.bool_ and getattr(b, "dtype", None) is _dtypes.bool_:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {input.dtype.name} != {other.dtype.name}"
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+            "`logical_xor()` operator instead."
         )
-    a, b = input.shape, other.shape
-    if input.ndim == 0 or other.ndim == 0:
-        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
-                           f"{input.ndim}D and {other.ndim}D")
-    k_a = a[-1]
-    k_b = b[0] if other.ndim == 1 else b[-2]
-    if k_a != k_b:
-        if input.ndim == 2 and other.ndim == 2:
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({a[0]}x{a[1]} and {b[0]}x{b[1]})"
-            )
+
+
+def rsub(input, other, *, alpha=1):
+    """Mirrors `torch.rsub(input, other, alpha=1)`: other - alpha * input."""
+    if alpha == 1:
+        return _binary(_k_sub, "RsubBackward1", other, input, saves=False)
+    return add(other, input, alpha=-alpha)
+
+
+def mul(input, other, *, out=None):
+    """Mirrors `torch.mul`.
+
+    Example:
+        >>> compat.tensor([1.0, 2.0]) * 3
+        tensor([3., 6.])
+    """
+    return _binary(_k_mul, "MulBackward0", input, other)
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """Mirrors `torch.div(input, other, *, rounding_mode=None)`.
+
+    None is true division (integers divide to the default float dtype), 'trunc' rounds
+    toward zero and 'floor' toward minus infinity, keeping integer dtypes integral.
+
+    Example:
+        >>> compat.div(compat.tensor([-7, 7]), 2, rounding_mode="floor")
+        tensor([-4,  3])
+    """
+    dt = _brt(input, other)
+    if rounding_mode is None:
+        if dt._kind < 2:
+            dt = _dtypes.get_default_dtype()  # true division of integers gives the default float
+        return _binary(_k_div, "DivBackward0", input, other, dt=dt)
+    _check_int_zero(dt, other)
+    if rounding_mode == "trunc":
+        return _binary(_k_div_trunc, "DivBackward2", input, other, dt=dt)
+    if rounding_mode == "floor":
+        return _binary(_k_floordiv, "DivBackward2", input, other, dt=dt)
+    raise ValueError(
+        f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+    )
+
+
+divide = div
+
+
+def true_divide(dividend, divisor, *, out=None):
+    """Mirrors `torch.true_divide` (= div with rounding_mode=None)."""
+    return div(dividend, divisor)
+
+
+def _check_int_zero(dt, other):
+    # torch raises for integer division by a zero scalar; tensor divisors are not inspected
+    # (that would need a device sync per op).
+    if dt._kind < 2 and not isinstance(other, Tensor) and other == 0:
+        raise RuntimeError("ZeroDivisionError")
+
+
+def floor_divide(input, other, *, out=None):
+    """Mirrors `torch.floor_divide`: Python's `//` (rounds toward minus infinity)."""
+    dt = _brt(input, other)
+    _check_int_zero(dt, other)
+    return _binary(_k_floordiv, "FloorDivideBackward0", input, other, dt=dt)
+
+
+def remainder(input, other, *, out=None):
+    """Mirrors `torch.remainder`: Python's `%` (the result has the divisor's sign).
+
+    Example:
+        >>> compat.remainder(compat.tensor([-7, 7]), 3)
+        tensor([2, 1])
+    """
+    dt = _brt(input, other)
+    _check_int_zero(dt, other)
+    name = "RemainderBackward0" if not isinstance(other, Tensor) else "RemainderBackward1"
+    return _binary(_k_remainder, name, input, other, dt=dt)
+
+
+def fmod(input, other, *, out=None):
+    """Mirrors `torch.fmod`: C's fmod (the result has the dividend's sign)."""
+    dt = _brt(input, other)
+    _check_int_zero(dt, other)
+    return _binary(_k_fmod, "FmodBackward0", input, other, dt=dt)
+
+
+def pow(input, exponent, *, out=None):
+    """Mirrors `torch.pow(input, exponent)` (tensor or scalar on either side).
+
+    Example:
+        >>> compat.pow(compat.tensor([1.0, 2.0]), 2)
+        tensor([1., 4.])
+    """
+    if isinstance(input, Tensor) and not isinstance(exponent, Tensor):
+        if isinstance(exponent, (int, np.integer)) and not isinstance(exponent, bool):
+            dt = _brt(input, exponent)
+            e = int(exponent)
+            if e < 0 and dt._kind < 2:
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
+            if -4 <= e <= 4:
+                return _apply(_k_ipow, input, name="PowBackward0", exponent=e, dtype=dt.np)
+        return _binary(_k_pow, "PowBackward0", input, exponent)
+    if not isinstance(input, Tensor):
+        return _binary(_k_pow, "PowBackward2", input, exponent)
+    return _binary(_k_pow, "PowBackward1", input, exponent)
+
+
+def float_power(input, exponent):
+    """Mirrors `torch.float_power`: pow computed in float64 (complex128 for complex)."""
+    dt = _brt(input, exponent)
+    dt = _dtypes.complex128 if dt.is_complex else _dtypes.float64
+    name = "PowBackward1" if isinstance(exponent, Tensor) else "PowBackward0"
+    return _binary(_k_pow, name, input, exponent, dt=dt)
+
+
+def neg(input, *, out=None):
+    """Mirrors `torch.neg` (bool tensors raise as in torch)."""
+    if input._data.dtype == np.bool_:
         raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: [{k_a}] but got: [{k_b}]."
-            if input.ndim == 3 and other.ndim == 3 else
-            f"size mismatch, got input ({list(a)}), other ({list(b)}): inner dimensions {k_a} and {k_b} differ"
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
         )
-    return _dispatch.apply(_k_matmul, input, other, name="MmBackward0" if input.ndim == 2 == other.ndim
-                           else "MatmulBackward0", dtype=input.dtype.np.name)
+    return _apply(_k_neg, input, name="NegBackward0", saves=False)
 
 
-def mm(input, mat2):
-    """Mirrors `torch.mm` (2-D only)."""
-    if input.ndim != 2 or mat2.ndim != 2:
-        raise RuntimeError(f"self must be a matrix" if input.ndim != 2 else "mat2 must be a matrix")
-    return matmul(input, mat2)
+negative = neg
 
 
-def bmm(input, mat2):
-    """Mirrors `torch.bmm` (3-D only)."""
-    if input.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor")
-    if mat2.ndim != 3:
-        raise RuntimeError(f"batch2 must be a 3D tensor")
-    return matmul(input, mat2)
+def positive(input):
+    """Mirrors `torch.positive` (`+x`): the input itself, as torch returns it."""
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def _bitwise(kernel, opname, input, other):
+    dt = _brt(input, other)
+    if dt._kind >= 2:
+        raise NotImplementedError(f'"{opname}_cpu" not implemented for \'{_SCALAR_NAMES[dt.name]}\'')
+    return _binary(kernel, "NotDifferentiable", input, other, dt=dt)
+
+
+def bitwise_and(input, other):
+    """Mirrors `torch.bitwise_and` (`&`; bool and integer tensors)."""
+    return _bitwise(_k_and, "bitwise_and", input, other)
+
+
+def bitwise_or(input, other):
+    """Mirrors `torch.bitwise_or` (`|`)."""
+    return _bitwise(_k_or, "bitwise_or", input, other)
+
+
+def bitwise_xor(input, other):
+    """Mirrors `torch.bitwise_xor` (`^`)."""
+    return _bitwise(_k_xor, "bitwise_xor", input, other)
+
+
+def bitwise_not(input):
+    """Mirrors `torch.bitwise_not` (`~`; logical not for bool tensors)."""
+    if dtype_of(input)._kind >= 2:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return _apply(_k_not, input, name="NotDifferentiable")
+
+
+def bitwise_left_shift(input, other):
+    """Mirrors `torch.bitwise_left_shift` (`<<`)."""
+    return _bitwise(_k_lshift, "lshift", input, other)
+
+
+def bitwise_right_shift(input, other):
+    """Mirrors `torch.bitwise_right_shift` (`>>`; arithmetic shift for signed ints)."""
+    return _bitwise(_k_rshift, "rshift", input, other)
+
+
+def _float_binary(kernel, name, a, b):
+    dt = _brt(a, b)
+    if dt._kind < 2:
+        dt = _dtypes.get_default_dtype()  # integer inputs give the default float, as torch
+    return _binary(kernel, name, a, b, dt=dt)
+
+
+def atan2(input, other, *, out=None):
+    """Mirrors `torch.atan2(input, other)`: the angle of (other, input)."""
+    return _float_binary(_k_atan2, "Atan2Backward0", input, other)
+
+
+arctan2 = atan2
+
+
+def hypot(input, other):
+    """Mirrors `torch.hypot`."""
+    return _float_binary(_k_hypot, "HypotBackward0", input, other)
+
+
+def copysign(input, other):
+    """Mirrors `torch.copysign`."""
+    return _float_binary(_k_copysign, "CopysignBackward0", input, other)
+
+
+def lerp(input, end, weight):
+    """Mirrors `torch.lerp(input, end, weight)`: input + weight * (end - input).
+
+    Raises:
+        RuntimeError: input and end of different dtypes (torch requires them equal).
+    """
+    dt = input.dtype
+    for argname, t in (("end", end), ("weight", weight)):
+        if isinstance(t, Tensor) and t.dtype is not dt:
+            raise RuntimeError(f"expected dtype {_SCALAR_NAMES[dt.name].lower()} for `{argname}` but got "
+                               f"dtype {_SCALAR_NAMES[t.dtype.name].lower()}")
+    w = weight if isinstance(weight, Tensor) else _operand(weight, dt)
+    return _apply(_k_lerp, input, end, w, name="LerpBackward0" if not isinstance(weight, Tensor)
+                  else "LerpBackward1", dtype=dt.np)

@@ -1,45 +1,442 @@
-"""Reductions: sum, mean."""
+"""Reductions: sum/mean/prod/nansum/nanmean, cumsum/cumprod, amax/amin/max/min/argmax/argmin,
+aminmax, median, logsumexp, std/var (+ _mean), all/any, count_nonzero, softmax/log_softmax.
+
+dtype rules are torch's: sum/prod/cumsum/cumprod of integer or bool inputs give int64;
+mean/std/var need floating inputs; max/min keep the dtype; argmax gives int64. `max(dim=)`
+returns `return_types.max(values, indices)` with the first occurrence's index, and its
+gradient goes to that element only; `max()` without dim spreads the gradient evenly over
+ties (both as torch).
+"""
+import builtins  # this module defines max/min/sum/all/any
+
+import jax
 import jax.numpy as jnp
+import numpy as np
 
-from .. import _dispatch, _dtypes
+from .. import _dispatch, _dtypes, return_types
+from .._tensor import Tensor
+from ._common import dims_arg, wrap_dim
 
-__all__ = ["sum", "mean"]
+__all__ = ["sum", "nansum", "mean", "nanmean", "prod", "cumsum", "cumprod", "amax", "amin", "max",
+           "min", "argmax", "argmin", "aminmax", "median", "logsumexp", "std", "var", "std_mean",
+           "var_mean", "all", "any", "count_nonzero", "softmax", "log_softmax"]
+
+_apply = _dispatch.apply
+_FROM_NP = _dtypes._FROM_NP
+_SCALAR_NAMES = _dtypes.SCALAR_NAMES
+_I64 = np.dtype(np.int64)
 
 
-def _dims(t, dim):
-    if dim is None:
-        return None
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    return tuple(sorted(t._wrap_dim(d) for d in dims))
+def _axis(input, dim):
+    d = input._data
+    if isinstance(dim, (list, tuple)) and len(dim) == 0:
+        return None  # torch: an empty dim list reduces over every dimension
+    return dims_arg(dim, d.ndim)
 
 
+def _int_to_long(input, dtype):
+    if dtype is not None:
+        return _dtypes.to_dtype(dtype)
+    dt = _FROM_NP[input._data.dtype]
+    return _dtypes.int64 if dt._kind < 2 else dt  # integer/bool sums accumulate in int64
+
+
+def _need_float(opname, input, dtype, optional=False):
+    dt = _FROM_NP[input._data.dtype] if dtype is None else _dtypes.to_dtype(dtype)
+    if dt._kind < 2:
+        which = "Optional dtype" if dtype is not None else "Input dtype"
+        raise RuntimeError(f"{opname}(): could not infer output dtype. {which} must be either a floating "
+                           f"point or complex dtype. Got: {_SCALAR_NAMES[dt.name]}")
+    return dt
+
+
+# ----------------------------------------------------------------------------- sums & means
 def _k_sum(a, *, axis, keepdims, dtype):
     return jnp.sum(a.astype(dtype), axis=axis, keepdims=keepdims)
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None):
-    """Mirrors `torch.sum` (integer and bool inputs sum to int64, as torch)."""
-    if dtype is None:
-        dt = input.dtype
-        if not (dt.is_floating_point or dt.is_complex):
-            dt = _dtypes.int64
-    else:
-        dt = _dtypes.to_dtype(dtype)
-    return _dispatch.apply(_k_sum, input, name="SumBackward0" if dim is None else "SumBackward1",
-                           saves=False, axis=_dims(input, dim), keepdims=bool(keepdim), dtype=dt.np.name)
+def _k_nansum(a, *, axis, keepdims, dtype):
+    return jnp.nansum(a.astype(dtype), axis=axis, keepdims=keepdims)
 
 
 def _k_mean(a, *, axis, keepdims, dtype):
     return jnp.mean(a.astype(dtype), axis=axis, keepdims=keepdims)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None):
-    """Mirrors `torch.mean` (floating inputs only, as torch)."""
-    dt = input.dtype if dtype is None else _dtypes.to_dtype(dtype)
-    if not (dt.is_floating_point or dt.is_complex):
-        raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {input.dtype.name.capitalize()}"
-        )
-    return _dispatch.apply(_k_mean, input, name="MeanBackward0" if dim is None else "MeanBackward1",
-                           saves=False, axis=_dims(input, dim), keepdims=bool(keepdim), dtype=dt.np.name)
+def _k_nanmean(a, *, axis, keepdims, dtype):
+    return jnp.nanmean(a.astype(dtype), axis=axis, keepdims=keepdims)
+
+
+def _k_prod(a, *, axis, keepdims, dtype):
+    return jnp.prod(a.astype(dtype), axis=axis, keepdims=keepdims)
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Mirrors `torch.sum(input, dim=None, keepdim=False, *, dtype=None)`.
+
+    Integer and bool inputs sum to int64, as torch.
+
+    Example:
+        >>> compat.tensor([[1, 2], [3, 4]]).sum(0)
+        tensor([4, 6])
+    """
+    dt = _int_to_long(input, dtype)
+    return _apply(_k_sum, input, name="SumBackward0" if dim is None else "SumBackward1", saves=False,
+                  axis=_axis(input, dim), keepdims=bool(keepdim), dtype=dt.np)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """Mirrors `torch.nansum` (NaNs count as zero)."""
+    dt = _int_to_long(input, dtype)
+    return _apply(_k_nansum, input, name="NansumBackward0", axis=_axis(input, dim),
+                  keepdims=bool(keepdim), dtype=dt.np)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Mirrors `torch.mean` (floating/complex inputs only, as torch).
+
+    Raises:
+        RuntimeError: integer input without a floating `dtype=`.
+    """
+    dt = _need_float("mean", input, dtype)
+    return _apply(_k_mean, input, name="MeanBackward0" if dim is None else "MeanBackward1", saves=False,
+                  axis=_axis(input, dim), keepdims=bool(keepdim), dtype=dt.np)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """Mirrors `torch.nanmean` (mean over the non-NaN elements)."""
+    dt = _need_float("nanmean", input, dtype)
+    return _apply(_k_nanmean, input, name="NanmeanBackward0", axis=_axis(input, dim),
+                  keepdims=bool(keepdim), dtype=dt.np)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """Mirrors `torch.prod(input, dim=None, keepdim=False, *, dtype=None)` (one dim at most)."""
+    dt = _int_to_long(input, dtype)
+    if dim is not None and not isinstance(dim, (int, np.integer)):
+        raise TypeError("prod(): argument 'dim' must be int, not " + type(dim).__name__)
+    return _apply(_k_prod, input, name="ProdBackward0" if dim is None else "ProdBackward1",
+                  axis=_axis(input, dim), keepdims=bool(keepdim), dtype=dt.np)
+
+
+def _k_cumsum(a, *, axis, dtype):
+    return jnp.cumsum(a.astype(dtype), axis=axis)
+
+
+def _k_cumprod(a, *, axis, dtype):
+    return jnp.cumprod(a.astype(dtype), axis=axis)
+
+
+def cumsum(input, dim, *, dtype=None, out=None):
+    """Mirrors `torch.cumsum(input, dim, *, dtype=None)` (integers accumulate in int64)."""
+    d = wrap_dim(dim, input._data.ndim)
+    dt = _int_to_long(input, dtype)
+    return _apply(_k_cumsum, input, name="CumsumBackward0", saves=False,
+                  axis=d if input._data.ndim else None, dtype=dt.np)
+
+
+def cumprod(input, dim, *, dtype=None, out=None):
+    """Mirrors `torch.cumprod(input, dim, *, dtype=None)`."""
+    d = wrap_dim(dim, input._data.ndim)
+    dt = _int_to_long(input, dtype)
+    return _apply(_k_cumprod, input, name="CumprodBackward0", axis=d if input._data.ndim else None,
+                  dtype=dt.np)
+
+
+# ----------------------------------------------------------------------------- max / min
+def _k_amax(a, *, axis, keepdims):
+    return jnp.max(a, axis=axis, keepdims=keepdims)  # ties share the gradient evenly, as torch
+
+
+def _k_amin(a, *, axis, keepdims):
+    return jnp.min(a, axis=axis, keepdims=keepdims)
+
+
+def _check_nonempty(opname, input, axis):
+    shape = input._data.shape
+    if axis is None:
+        if input._data.size == 0:
+            raise RuntimeError(
+                f"{opname}(): Expected reduction dim to be specified for input.numel() == 0. Specify "
+                "the reduction dim with the 'dim' argument."
+            )
+        return
+    for d in axis:
+        if shape and shape[d] == 0:
+            raise IndexError(f"{opname}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def amax(input, dim=(), keepdim=False, *, out=None):
+    """Mirrors `torch.amax(input, dim=(), keepdim=False)`: dim=() reduces every dim."""
+    axis = _axis(input, dim)
+    _check_nonempty("amax", input, axis)
+    return _apply(_k_amax, input, name="AmaxBackward0", axis=axis, keepdims=bool(keepdim))
+
+
+def amin(input, dim=(), keepdim=False, *, out=None):
+    """Mirrors `torch.amin(input, dim=(), keepdim=False)`."""
+    axis = _axis(input, dim)
+    _check_nonempty("amin", input, axis)
+    return _apply(_k_amin, input, name="AminBackward0", axis=axis, keepdims=bool(keepdim))
+
+
+def _k_max_dim(a, *, axis, keepdims):
+    if a.ndim == 0:
+        return a, jnp.zeros((), np.int64)
+    idx = jnp.argmax(a, axis=axis, keepdims=True)  # first occurrence (NaN counts as largest)
+    vals = jnp.take_along_axis(a, idx, axis=axis)  # the gradient goes to that element only
+    if not keepdims:
+        vals, idx = jnp.squeeze(vals, axis), jnp.squeeze(idx, axis)
+    return vals, idx.astype(np.int64)
+
+
+def _k_min_dim(a, *, axis, keepdims):
+    if a.ndim == 0:
+        return a, jnp.zeros((), np.int64)
+    idx = jnp.argmin(a, axis=axis, keepdims=True)
+    vals = jnp.take_along_axis(a, idx, axis=axis)
+    if not keepdims:
+        vals, idx = jnp.squeeze(vals, axis), jnp.squeeze(idx, axis)
+    return vals, idx.astype(np.int64)
+
+
+def _max_min(opname, input, dim, keepdim, all_kernel, dim_kernel, elementwise, struct):
+    if isinstance(dim, Tensor):
+        return elementwise(input, dim)
+    if dim is None:
+        if keepdim:
+            raise TypeError(f"{opname}() received an invalid combination of arguments - got (keepdim=True)")
+        _check_nonempty(opname, input, None)
+        return _apply(all_kernel, input, name=f"{opname.capitalize()}Backward1", axis=None, keepdims=False)
+    d = wrap_dim(dim, input._data.ndim)
+    _check_nonempty(opname, input, (d,))
+    vals, idx = _apply(dim_kernel, input, name=f"{opname.capitalize()}Backward0", axis=d,
+                       keepdims=bool(keepdim))
+    return struct(vals, idx)
+
+
+def max(input, dim=None, keepdim=False, *, out=None):
+    """Mirrors `torch.max`: max(input) -> value; max(input, dim, keepdim) -> (values, indices);
+    max(input, other) -> elementwise maximum.
+
+    Example:
+        >>> compat.tensor([[1, 3], [3, 1]]).max(1).indices
+        tensor([1, 0])
+    """
+    from ._compare import maximum
+
+    return _max_min("max", input, dim, keepdim, _k_amax, _k_max_dim, maximum, return_types.max)
+
+
+def min(input, dim=None, keepdim=False, *, out=None):
+    """Mirrors `torch.min` (see `max`)."""
+    from ._compare import minimum
+
+    return _max_min("min", input, dim, keepdim, _k_amin, _k_min_dim, minimum, return_types.min)
+
+
+def _k_argmax(a, *, axis, keepdims):
+    if axis is None and keepdims:
+        return jnp.argmax(a.reshape(-1)).astype(np.int64).reshape((1,) * a.ndim)
+    return jnp.argmax(a, axis=axis, keepdims=keepdims).astype(np.int64)
+
+
+def _k_argmin(a, *, axis, keepdims):
+    if axis is None and keepdims:
+        return jnp.argmin(a.reshape(-1)).astype(np.int64).reshape((1,) * a.ndim)
+    return jnp.argmin(a, axis=axis, keepdims=keepdims).astype(np.int64)
+
+
+def argmax(input, dim=None, keepdim=False):
+    """Mirrors `torch.argmax(input, dim=None, keepdim=False)` (first occurrence; int64)."""
+    axis = None if dim is None or input._data.ndim == 0 else wrap_dim(dim, input._data.ndim)
+    _check_nonempty("argmax", input, None if axis is None else (axis,))
+    return _apply(_k_argmax, input, name="NotDifferentiable", axis=axis, keepdims=bool(keepdim))
+
+
+def argmin(input, dim=None, keepdim=False):
+    """Mirrors `torch.argmin`."""
+    axis = None if dim is None or input._data.ndim == 0 else wrap_dim(dim, input._data.ndim)
+    _check_nonempty("argmin", input, None if axis is None else (axis,))
+    return _apply(_k_argmin, input, name="NotDifferentiable", axis=axis, keepdims=bool(keepdim))
+
+
+def _k_aminmax(a, *, axis, keepdims):
+    return jnp.min(a, axis=axis, keepdims=keepdims), jnp.max(a, axis=axis, keepdims=keepdims)
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """Mirrors `torch.aminmax(input, *, dim=None, keepdim=False)` -> (min, max)."""
+    axis = None if dim is None else dims_arg(dim, input._data.ndim)
+    _check_nonempty("aminmax", input, axis)
+    mn, mx = _apply(_k_aminmax, input, name="AminmaxBackward0", axis=axis, keepdims=bool(keepdim))
+    return return_types.aminmax(mn, mx)
+
+
+def _k_median_all(a):
+    flat = jnp.sort(a.reshape(-1))
+    return flat[(flat.shape[0] - 1) // 2]  # the lower of the two middle values, as torch
+
+
+def _k_median_dim(a, *, axis, keepdims):
+    if a.ndim == 0:
+        return a, jnp.zeros((), np.int64)
+    order = jnp.argsort(a, axis=axis, stable=True)
+    k = (a.shape[axis] - 1) // 2
+    idx = jax.lax.slice_in_dim(order, k, k + 1, axis=axis)
+    vals = jnp.take_along_axis(a, idx, axis=axis)
+    if not keepdims:
+        vals, idx = jnp.squeeze(vals, axis), jnp.squeeze(idx, axis)
+    return vals, idx.astype(np.int64)
+
+
+def median(input, dim=None, keepdim=False):
+    """Mirrors `torch.median`: the lower median; with `dim`, (values, indices)."""
+    if dim is None:
+        _check_nonempty("median", input, None)
+        return _apply(_k_median_all, input, name="MedianBackward0")
+    d = wrap_dim(dim, input._data.ndim)
+    _check_nonempty("median", input, (d,))
+    vals, idx = _apply(_k_median_dim, input, name="MedianBackward1", axis=d, keepdims=bool(keepdim))
+    return return_types.median(vals, idx)
+
+
+# ----------------------------------------------------------------------------- logsumexp / var
+def _k_logsumexp(a, *, axis, keepdims, dtype):
+    return jax.nn.logsumexp(a.astype(dtype), axis=axis, keepdims=keepdims)
+
+
+def logsumexp(input, dim, keepdim=False, *, out=None):
+    """Mirrors `torch.logsumexp(input, dim, keepdim=False)` (integer inputs give float)."""
+    dt = _FROM_NP[input._data.dtype]
+    if dt._kind < 2:
+        dt = _dtypes.get_default_dtype()
+    return _apply(_k_logsumexp, input, name="LogsumexpBackward0", axis=_axis(input, dim),
+                  keepdims=bool(keepdim), dtype=dt.np)
+
+
+def _k_var(a, *, axis, keepdims, correction):
+    m = jnp.mean(a, axis=axis, keepdims=True)
+    d = a - m
+    ssq = jnp.sum(jnp.real(d * jnp.conj(d)), axis=axis, keepdims=keepdims)  # |d|^2, complex too
+    n = a.size if axis is None else int(np.prod([a.shape[i] for i in axis]))
+    # torch divides by max(0, N - correction): 0 gives inf/nan, as torch (with its warning).
+    return ssq / np.asarray(builtins.max(0.0, n - correction), ssq.dtype)
+
+
+def _k_std(a, *, axis, keepdims, correction):
+    return jnp.sqrt(_k_var(a, axis=axis, keepdims=keepdims, correction=correction))
+
+
+def _k_var_mean(a, *, axis, keepdims, correction):
+    return (_k_var(a, axis=axis, keepdims=keepdims, correction=correction),
+            jnp.mean(a, axis=axis, keepdims=keepdims))
+
+
+def _k_std_mean(a, *, axis, keepdims, correction):
+    v, m = _k_var_mean(a, axis=axis, keepdims=keepdims, correction=correction)
+    return jnp.sqrt(v), m
+
+
+def _var_args(opname, input, dim, unbiased, keepdim, correction):
+    if isinstance(dim, bool):  # the legacy std(input, unbiased) overload
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise RuntimeError(f"{opname}: can't specify both unbiased and correction")
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    _need_float(opname, input, None)
+    return _axis(input, dim), bool(keepdim), float(correction)
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    """Mirrors `torch.var(input, dim=None, *, correction=1, keepdim=False)` (and the legacy
+    `unbiased` argument): sum((x - mean)^2) / max(0, N - correction).
+
+    Example:
+        >>> compat.tensor([1.0, 2.0, 3.0]).var()
+        tensor(1.)
+    """
+    axis, keepdim, c = _var_args("var", input, dim, unbiased, keepdim, correction)
+    return _apply(_k_var, input, name="VarBackward0", axis=axis, keepdims=keepdim, correction=c)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    """Mirrors `torch.std` (sqrt of `var` with the same arguments)."""
+    axis, keepdim, c = _var_args("std", input, dim, unbiased, keepdim, correction)
+    return _apply(_k_std, input, name="StdBackward0", axis=axis, keepdims=keepdim, correction=c)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Mirrors `torch.var_mean` -> (var, mean)."""
+    axis, keepdim, c = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
+    return _apply(_k_var_mean, input, name="VarMeanBackward0", axis=axis, keepdims=keepdim, correction=c)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Mirrors `torch.std_mean` -> (std, mean)."""
+    axis, keepdim, c = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
+    return _apply(_k_std_mean, input, name="StdMeanBackward0", axis=axis, keepdims=keepdim, correction=c)
+
+
+# ----------------------------------------------------------------------------- logical reductions
+def _k_all(a, *, axis, keepdims, uint8):
+    r = jnp.all(a, axis=axis, keepdims=keepdims)
+    return r.astype(np.uint8) if uint8 else r  # torch keeps uint8 for uint8 inputs
+
+
+def _k_any(a, *, axis, keepdims, uint8):
+    r = jnp.any(a, axis=axis, keepdims=keepdims)
+    return r.astype(np.uint8) if uint8 else r
+
+
+def all(input, dim=None, keepdim=False, *, out=None):
+    """Mirrors `torch.all(input, dim=None, keepdim=False)` (bool result; uint8 stays uint8)."""
+    return _apply(_k_all, input, name="NotDifferentiable", axis=_axis(input, dim), keepdims=bool(keepdim),
+                  uint8=input._data.dtype == np.uint8)
+
+
+def any(input, dim=None, keepdim=False, *, out=None):
+    """Mirrors `torch.any`."""
+    return _apply(_k_any, input, name="NotDifferentiable", axis=_axis(input, dim), keepdims=bool(keepdim),
+                  uint8=input._data.dtype == np.uint8)
+
+
+def _k_count_nonzero(a, *, axis):
+    return jnp.sum(a != 0, axis=axis, dtype=np.int64)
+
+
+def count_nonzero(input, dim=None):
+    """Mirrors `torch.count_nonzero(input, dim=None)` (int64)."""
+    return _apply(_k_count_nonzero, input, name="NotDifferentiable", axis=_axis(input, dim))
+
+
+# ----------------------------------------------------------------------------- softmax
+def _k_softmax(a, *, axis, dtype):
+    return jax.nn.softmax(a.astype(dtype), axis=axis)
+
+
+def _k_log_softmax(a, *, axis, dtype):
+    return jax.nn.log_softmax(a.astype(dtype), axis=axis)
+
+
+def _softmax_dtype(opname, input, dtype):
+    dt = _FROM_NP[input._data.dtype] if dtype is None else _dtypes.to_dtype(dtype)
+    if dt._kind < 2:
+        raise RuntimeError(f'"{opname}_lastdim_kernel_impl" not implemented for \'{_SCALAR_NAMES[dt.name]}\'')
+    return dt
+
+
+def softmax(input, dim, dtype=None):
+    """Mirrors `torch.softmax(input, dim, dtype=None)` (jax.nn.softmax along `dim`)."""
+    dt = _softmax_dtype("softmax", input, dtype)
+    axis = wrap_dim(dim, input._data.ndim) if input._data.ndim else None
+    return _apply(_k_softmax, input, name="SoftmaxBackward0", axis=axis, dtype=dt.np)
+
+
+def log_softmax(input, dim, dtype=None):
+    """Mirrors `torch.log_softmax(input, dim, dtype=None)`."""
+    dt = _softmax_dtype("log_softmax", input, dtype)
+    axis = wrap_dim(dim, input._data.ndim) if input._data.ndim else None
+    return _apply(_k_log_softmax, input, name="LogSoftmaxBackward0", axis=axis, dtype=dt.np)
+
