@@ -6,7 +6,7 @@ importing torch; loading maps them back onto compat objects.
 """
 from .. import _dtypes
 
-__all__ = ["STORAGE_NAME", "STORAGE_DTYPE", "TorchGlobal", "StorageType", "Layout"]
+__all__ = ["STORAGE_NAME", "STORAGE_DTYPE", "TorchGlobal", "StorageType", "get_layout"]
 
 # torch._dtype_to_storage_type_map(): the legacy typed-storage class for each dtype.
 STORAGE_NAME = {
@@ -69,24 +69,12 @@ class StorageType:
         return f"StorageType(dtype={self.dtype})"
 
 
-class Layout:
-    """What `torch.serialization._get_layout('torch.strided')` unpickles to (a named tag).
+def get_layout(name):
+    """What `torch.serialization._get_layout('torch.strided')` unpickles to: compat's layout
+    token, the string itself (compat.strided == "torch.strided").
 
     Example:
-        >>> Layout("torch.strided")
-        torch.strided
+        >>> get_layout("torch.strided")
+        'torch.strided'
     """
-
-    __slots__ = ("name",)
-
-    def __init__(self, name):
-        self.name = str(name)
-
-    def __repr__(self):
-        return self.name
-
-    def __eq__(self, other):
-        return isinstance(other, Layout) and other.name == self.name
-
-    def __hash__(self):
-        return hash(self.name)
+    return str(name)
