@@ -27,6 +27,15 @@ __all__ = ["relu", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "soft
 # --- normalization, embedding, recurrent, losses ---
 from ._embedding import embedding as embedding
 from ._embedding import embedding_renorm as embedding_renorm
+from ._losses import binary_cross_entropy as binary_cross_entropy
+from ._losses import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
+from ._losses import cross_entropy as cross_entropy
+from ._losses import huber_loss as huber_loss
+from ._losses import kl_div as kl_div
+from ._losses import l1_loss as l1_loss
+from ._losses import mse_loss as mse_loss
+from ._losses import nll_loss as nll_loss
+from ._losses import smooth_l1_loss as smooth_l1_loss
 from ._normalization import batch_norm as batch_norm
 from ._normalization import group_norm as group_norm
 from ._normalization import layer_norm as layer_norm
@@ -40,3 +49,5 @@ from ._recurrent import rnn_tanh_cell as rnn_tanh_cell
 
 __all__ += ["batch_norm", "group_norm", "layer_norm", "embedding", "embedding_renorm"]
 __all__ += ["lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell", "lstm", "gru", "rnn"]
+__all__ += ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy",
+            "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div"]
