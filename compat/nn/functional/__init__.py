@@ -16,6 +16,15 @@ from ._conv import conv_transpose2d as conv_transpose2d
 from ._dropout import dropout as dropout
 from ._embedding import embedding as embedding
 from ._linear import linear as linear
+from ._loss import binary_cross_entropy as binary_cross_entropy
+from ._loss import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
+from ._loss import cross_entropy as cross_entropy
+from ._loss import huber_loss as huber_loss
+from ._loss import kl_div as kl_div
+from ._loss import l1_loss as l1_loss
+from ._loss import mse_loss as mse_loss
+from ._loss import nll_loss as nll_loss
+from ._loss import smooth_l1_loss as smooth_l1_loss
 from ._normalization import batch_norm as batch_norm
 from ._normalization import group_norm as group_norm
 from ._normalization import layer_norm as layer_norm
@@ -28,5 +37,6 @@ __all__ = [
     "adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "conv1d", "conv2d", "conv_transpose2d",
     "dropout", "elu", "embedding", "gelu", "group_norm", "layer_norm", "leaky_relu", "linear",
     "log_softmax", "max_pool2d", "pad", "relu", "relu_", "sigmoid", "silu", "softmax",
-    "softplus", "tanh",
+    "softplus", "tanh", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "cross_entropy", "huber_loss", "kl_div", "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
 ]

@@ -2,7 +2,7 @@
 import functorch_like.nn.functional as _F
 
 from ... import _dispatch
-from .._rng import next_key
+from ..._random import next_key
 from ._common import inplace_result
 
 __all__ = ["dropout"]

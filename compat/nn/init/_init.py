@@ -8,7 +8,7 @@ import functorch_like.nn.init as _init
 
 from ..._tensor import Tensor
 from ..modules._utils import assign_
-from .._rng import next_key
+from ..._random import next_key
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_",
            "zeros_", "eye_", "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",

@@ -23,6 +23,15 @@ from ._flatten import Flatten as Flatten
 from ._flatten import Unflatten as Unflatten
 from ._linear import Identity as Identity
 from ._linear import Linear as Linear
+from ._loss import BCELoss as BCELoss
+from ._loss import BCEWithLogitsLoss as BCEWithLogitsLoss
+from ._loss import CrossEntropyLoss as CrossEntropyLoss
+from ._loss import HuberLoss as HuberLoss
+from ._loss import KLDivLoss as KLDivLoss
+from ._loss import L1Loss as L1Loss
+from ._loss import MSELoss as MSELoss
+from ._loss import NLLLoss as NLLLoss
+from ._loss import SmoothL1Loss as SmoothL1Loss
 from ._module import Module as Module
 from ._normalization import BatchNorm1d as BatchNorm1d
 from ._normalization import BatchNorm2d as BatchNorm2d
@@ -46,5 +55,6 @@ __all__ = [
     "Identity", "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax", "MaxPool2d", "Module",
     "ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "ReLU", "Sequential", "SiLU",
     "Sigmoid", "Softmax", "Softplus", "Tanh", "Unflatten", "RNNBase", "RNN", "LSTM", "GRU",
-    "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
+    "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell", "BCELoss", "BCEWithLogitsLoss",
+    "CrossEntropyLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "NLLLoss", "SmoothL1Loss",
 ]

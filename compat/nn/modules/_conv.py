@@ -2,7 +2,7 @@
 import functorch_like.nn.init as _init
 
 from .. import functional as F
-from .._rng import next_key
+from ..._random import next_key
 from ._module import Module
 from ._utils import _pair, _reverse_repeat_tuple, _single, assign_, new_parameter
 

@@ -4,7 +4,7 @@ import functorch_like.nn.init as _init
 from ..._tensor import Tensor
 from .. import functional as F
 from .._parameter import Parameter
-from .._rng import next_key
+from ..._random import next_key
 from ._module import Module
 from ._utils import assign_, new_parameter
 

@@ -12,7 +12,7 @@ import functorch_like.nn.init as _init
 
 from ... import _dispatch
 from ..._tensor import Tensor
-from .._rng import next_key
+from ..._random import next_key
 from ._module import Module
 from ._utils import assign_, new_parameter
 
