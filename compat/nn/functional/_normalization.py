@@ -4,6 +4,8 @@ torch's `batch_norm` updates `running_mean`/`running_var` in place; the core ret
 new statistics instead, and this shell rebinds the buffers' arrays (no graph, no version
 bump: the buffers are not differentiated through, exactly as torch treats them).
 """
+import math
+
 import numpy as np
 
 import functorch_like.nn.functional as _F
@@ -41,6 +43,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     Returns:
         The normalised tensor.
     """
+    if training:
+        size = input.shape
+        if math.prod(size[2:], start=size[0]) == 1:  # torch's _verify_batch_size, its message
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size {size}")
     if training and running_mean is not None and running_var is not None:
         dt = running_mean._data.dtype
         m = momentum._data.astype(dt) if isinstance(momentum, Tensor) else np.asarray(momentum, dt)
