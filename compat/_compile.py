@@ -39,7 +39,21 @@ __all__ = ["compile", "CompiledFunction"]
 
 log = logging.getLogger("compat.compile")
 
+class GraphBreak(Exception):
+    """Raised inside a compat.compile trace by Python effects a program cannot replay."""
+
+
+_tracing = [0]
+
+
+def check_printable(arr):
+    """Printing a traced tensor would print once at trace time, never at run time."""
+    if _tracing[0] and isinstance(arr, jax.core.Tracer):
+        raise GraphBreak("a tensor is printed inside (print/repr/str)")
+
+
 _TRACE_ERRORS = (
+    GraphBreak,
     jax.errors.ConcretizationTypeError,
     jax.errors.TracerArrayConversionError,
     jax.errors.TracerBoolConversionError,
@@ -110,9 +124,11 @@ class _Program:
                 t._requires_grad = rg
                 leaves.append(t)
         args, kwargs = jax.tree_util.tree_unflatten(self.arg_tree, leaves)
+        _tracing[0] += 1
         try:
             ret = owner.fn(*args, **kwargs)
         finally:
+            _tracing[0] -= 1
             for (g, k), v in zip(self.lr_slots, saved_lrs):
                 g[k] = v
         # Read the state back from the same slots: new boxes (fresh .grad) are fine.
@@ -359,6 +375,8 @@ def _explain(old, new):
 
 
 def _cause(e):
+    if isinstance(e, GraphBreak):
+        return str(e)
     msg = str(e).splitlines()[0] if str(e) else type(e).__name__
     if isinstance(e, jax.errors.TracerArrayConversionError):
         return "a tensor is converted to numpy or printed inside (.numpy()/print/np.asarray)"

@@ -246,9 +246,12 @@ def tensor_repr(t):
     has_default_dtype = dt in (default, default_complex, _dtypes.int64, _dtypes.bool_)
     data = t._data
     shape = tuple(data.shape)
+    from ._compile import check_printable
+
+    check_printable(data)  # inside compat.compile: printing is a side effect -> eager fallback
     try:
         arr = _host_values(data)
-    except Exception:  # a tracer inside compat.compile / jax transforms: no values to show
+    except Exception:  # a tracer inside jax transforms: no values to show
         arr = None
     if arr is None:
         tensor_str = "..."
