@@ -47,6 +47,40 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         pass  # already executed by import_module
 
 
+def enable_auto_compile():
+    """Routes every top-level Module call through `compat.compile(module)`.
+
+    Submodule calls made inside a compiled forward run inside its trace; only the
+    outermost call of a model (as the training loop makes it) becomes one XLA program.
+    """
+    import threading
+
+    from .nn import Module
+
+    if getattr(Module, "_compat_auto_compile", False):
+        return
+    from ._compile_module import OptimizedModule
+
+    orig_call = Module.__call__
+    depth = threading.local()
+
+    def __call__(self, *args, **kwargs):
+        if getattr(depth, "n", 0):
+            return orig_call(self, *args, **kwargs)
+        compiled = self.__dict__.get("_compat_compiled")
+        if compiled is None:
+            compiled = OptimizedModule(self)
+            object.__setattr__(self, "_compat_compiled", compiled)
+        depth.n = 1
+        try:
+            return compiled(*args, **kwargs)
+        finally:
+            depth.n = 0
+
+    Module.__call__ = __call__
+    Module._compat_auto_compile = True
+
+
 def install():
     """Makes `import torch`/`import torchvision` resolve to compat in this process."""
     if not any(isinstance(f, _Alias) for f in sys.meta_path):
@@ -65,6 +99,8 @@ def main(argv=None):
         print(__doc__.strip())
         return 0 if argv else 2
     install()
+    if os.environ.get("COMPAT_COMPILE") == "1":
+        enable_auto_compile()
     script = argv[0]
     sys.argv = argv
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))

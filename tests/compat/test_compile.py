@@ -215,3 +215,19 @@ def test_decorator_forms_and_torch_arguments_accepted():
     x = compat.tensor([1.0, 2.0])
     assert f(x).item() == 6.0 and f(x).item() == 6.0
     assert f.stats.compiles == 1
+
+
+def test_runner_compile_flag_prints_the_same_results_as_eager():
+    import os
+    import subprocess
+    import sys
+
+    script = os.path.join(os.path.dirname(__file__), "data", "torch_script_dropout_adam.py")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    outs = [subprocess.run([sys.executable, "-m", "compat.run", *flag, script], capture_output=True,
+                           text=True, cwd=root, timeout=300) for flag in ([], ["--compile"])]
+    for o in outs:
+        assert o.returncode == 0, o.stderr
+    lines = outs[0].stdout.splitlines()
+    assert len(lines) == 11  # ten losses and the eval predictions
+    assert outs[1].stdout == outs[0].stdout
