@@ -48,10 +48,23 @@ def leaky_relu(input, negative_slope=0.01):
     return jnp.where(input > 0, input, input * jnp.asarray(negative_slope, input.dtype))
 
 
+@jax.custom_jvp
+def _expm1(x):
+    return jnp.expm1(x)
+
+
+@_expm1.defjvp
+def _expm1_jvp(primals, tangents):
+    # d/dx expm1(x) = exp(x). JAX's own rule uses expm1(x) + 1, which rounds to 0 for
+    # x < ~-17 in float32; torch's elu backward uses exp(x).
+    (x,), (t,) = primals, tangents
+    return _expm1(x), jnp.exp(x) * t
+
+
 def elu(input, alpha=1.0):
     """x if x > 0 else alpha * (exp(x) - 1), as `torch.nn.functional.elu`.
 
-    The gradient at 0 is `alpha` (torch's backward tests `x <= 0`).
+    The gradient at 0 is `alpha` and at NaN 1 (torch's backward tests `x <= 0`).
 
     Args:
       input: floating array.
@@ -64,10 +77,14 @@ def elu(input, alpha=1.0):
       >>> elu(jnp.array([0.0, 1.0]))
       Array([0., 1.], dtype=float32)
     """
-    # expm1 on min(x, 0): the positive branch never sees exp of a large x (no inf * 0 in
-    # the gradient), and expm1 is accurate near 0.
-    negative = jnp.asarray(alpha, input.dtype) * jnp.expm1(jnp.minimum(input, 0))
-    return jnp.where(input > 0, input, negative)
+    # expm1 on x clamped to <= 0 by `where` (not jnp.minimum, whose gradient at the tie x == 0
+    # is halved): the unused branch never sees exp of a large x (no inf * 0 = NaN in the
+    # gradient), and expm1 is accurate near 0.
+    clamped = jnp.where(input <= 0, input, jnp.zeros((), input.dtype))
+    negative = jnp.asarray(alpha, input.dtype) * _expm1(clamped)
+    # `x <= 0` selects the exponential branch, as torch's kernel: NaN takes the identity
+    # branch, so its gradient passes through like torch's.
+    return jnp.where(input <= 0, negative, input)
 
 
 def gelu(input, approximate="none"):

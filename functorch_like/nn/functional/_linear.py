@@ -18,7 +18,8 @@ def linear(input, weight, bias=None):
 
     Raises:
       RuntimeError: for a 0-D argument, a weight of rank > 2, mismatched in_features, mixed
-        dtypes, or a bias that does not broadcast to the output -- with torch's messages.
+        dtypes, a bias that does not broadcast to the output, or a 1-D weight with a bias
+        where torch's addmm path rejects it (2-D input or 1-D bias) -- with torch's messages.
 
     Example:
       >>> linear(jnp.ones((2, 3)), jnp.ones((4, 3)), jnp.zeros(4)).shape
@@ -42,6 +43,9 @@ def linear(input, weight, bias=None):
         other = weight.dtype if input.dtype != weight.dtype else bias.dtype
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {input.dtype} != {other}")
+    if weight.ndim == 1 and bias is not None and (input.ndim == 2 or bias.ndim == 1):
+        # torch routes these through addmm, which rejects a vector weight.
+        raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
     # Contract input's last axis with weight's last axis: no explicit transpose of W.
     y = lax.dot_general(input, weight, (((input.ndim - 1,), (weight.ndim - 1,)), ((), ())))
     if bias is None:

@@ -185,12 +185,16 @@ def _slice_max_jvp(geom, primals, tangents):
 
 
 def _lowest(dtype):
-    """The identity of max for `dtype` (-inf for floats)."""
+    """The identity of max for `dtype` (-inf for floats), as a concrete numpy scalar.
+
+    Concrete (not a jnp array, which is a tracer under jit) so `lax.reduce_window` sees a
+    known monoid and uses its specialised max/sum primitives.
+    """
     if jnp.issubdtype(dtype, jnp.floating):
-        return jnp.array(-jnp.inf, dtype)
+        return np.array(-np.inf, dtype)
     if dtype == jnp.bool_:
-        return jnp.array(False)
-    return jnp.array(jnp.iinfo(dtype).min, dtype)
+        return np.array(False)
+    return np.array(jnp.iinfo(dtype).min, dtype)
 
 
 def _torch_pick(a, b):
@@ -217,7 +221,7 @@ def _window_indices(x, geom):
     k, s, p, d, _, hi = geom
     n, c, h, w = x.shape
     idx = jnp.broadcast_to(jnp.arange(h * w, dtype=_index_dtype()).reshape(h, w), x.shape)
-    init = (_lowest(x.dtype), jnp.array(h * w, _index_dtype()))
+    init = (_lowest(x.dtype), np.array(h * w, _index_dtype()))
     _, chosen = lax.reduce_window(
         (x, idx), init, _torch_pick, (1, 1) + k, (1, 1) + s,
         ((0, 0), (0, 0), (p[0], hi[0]), (p[1], hi[1])), window_dilation=(1, 1) + d)
@@ -345,8 +349,9 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
         total = jnp.sum(_blocks(x, k, out), axis=(3, 5))
         divisor = k[0] * k[1] if divisor_override is None else divisor_override
     else:
+        # A concrete numpy 0 lets reduce_window pick its differentiable sum primitive.
         total = lax.reduce_window(
-            x, jnp.zeros((), x.dtype), lax.add, (1, 1) + k, (1, 1) + s,
+            x, np.zeros((), x.dtype), lax.add, (1, 1) + k, (1, 1) + s,
             ((0, 0), (0, 0), (p[0], hi[0]), (p[1], hi[1])))
         if divisor_override is None:
             divisor = np.outer(
