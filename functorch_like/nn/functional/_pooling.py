@@ -303,7 +303,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def _divide(total, divisor):
     """`total / divisor` in total's dtype (integer inputs truncate, as torch's kernel does)."""
     if jnp.issubdtype(total.dtype, jnp.integer):
-        return lax.div(total, jnp.asarray(divisor).astype(total.dtype))
+        return lax.div(total, jnp.broadcast_to(jnp.asarray(divisor).astype(total.dtype), total.shape))
     return total / jnp.asarray(divisor).astype(total.dtype)
 
 

@@ -200,3 +200,32 @@ POOL_ERRORS = [
 def test_pooling_errors(call, message):
     with pytest.raises(RuntimeError, match=re.escape(message)):
         call()
+
+
+@pytest.mark.parametrize("kw", [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1),
+                                dict(kernel_size=3, padding=1, ceil_mode=True)])
+def test_pools_on_integers_match_torch(kw):
+    """torch pools int64 too: max exactly, avg with its truncating integer division."""
+    x = (np.arange(2 * 3 * 7 * 7).reshape(2, 3, 7, 7) % 11 - 5).astype(np.int64)
+    for ours, theirs in ((F.max_pool2d, TF.max_pool2d), (F.avg_pool2d, TF.avg_pool2d)):
+        out = ours(jnp.asarray(x), **kw)
+        assert out.dtype == np.int64
+        np.testing.assert_array_equal(np.asarray(out), theirs(torch.tensor(x), **kw).numpy())
+    out = F.avg_pool2d(jnp.asarray(x), count_include_pad=False, **kw)
+    np.testing.assert_array_equal(
+        np.asarray(out), TF.avg_pool2d(torch.tensor(x), count_include_pad=False, **kw).numpy())
+
+
+def test_pools_with_x64_disabled():
+    """With x64 off indices are int32 (torch's int64 values) and float32 stays float32."""
+    x = _ties((2, 3, 9, 10), seed=9)
+    theirs, t_idx = TF.max_pool2d(torch.tensor(x), 3, 2, 1, return_indices=True)
+    with jax.enable_x64(False):
+        out, idx = F.max_pool2d(jnp.asarray(x), 3, 2, 1, return_indices=True)
+        avg = F.avg_pool2d(jnp.asarray(x), 3, 2, 1)
+        ada = F.adaptive_avg_pool2d(jnp.asarray(x), (4, 3))
+    assert (out.dtype, idx.dtype, avg.dtype, ada.dtype) == (np.float32, np.int32, np.float32, np.float32)
+    np.testing.assert_array_equal(np.asarray(out), theirs.numpy())
+    np.testing.assert_array_equal(np.asarray(idx), t_idx.numpy())
+    np.testing.assert_allclose(np.asarray(avg), TF.avg_pool2d(torch.tensor(x), 3, 2, 1).numpy(),
+                               rtol=1e-6, atol=1e-6)
