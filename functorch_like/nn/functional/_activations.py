@@ -193,13 +193,14 @@ def _softmax_args(name, input, dim, dtype):
     return input, _wrap_dim(dim, input.ndim)
 
 
-def softmax(input, dim=None, dtype=None):
+def softmax(input, dim=None, *, dtype=None):
     """exp(x) / sum(exp(x)) along `dim`, as `torch.nn.functional.softmax`.
 
     Args:
       input: floating array.
       dim: dimension to normalize over (required).
-      dtype: optional dtype the input is cast to first.
+      dtype: optional dtype the input is cast to first (keyword-only: torch's third
+        positional parameter is its internal `_stacklevel`).
 
     Returns:
       Array of the input's shape (and dtype, or `dtype`).
@@ -218,13 +219,14 @@ def softmax(input, dim=None, dtype=None):
     return jax.nn.softmax(input, axis=axis)
 
 
-def log_softmax(input, dim=None, dtype=None):
+def log_softmax(input, dim=None, *, dtype=None):
     """x - logsumexp(x) along `dim`, as `torch.nn.functional.log_softmax`.
 
     Args:
       input: floating array.
       dim: dimension to normalize over (required).
-      dtype: optional dtype the input is cast to first.
+      dtype: optional dtype the input is cast to first (keyword-only: torch's third
+        positional parameter is its internal `_stacklevel`).
 
     Returns:
       Array of the input's shape (and dtype, or `dtype`).
