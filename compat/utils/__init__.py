@@ -1,0 +1,4 @@
+"""compat.utils: torch.utils' data loading (`compat.utils.data`)."""
+from . import data as data
+
+__all__ = ["data"]
