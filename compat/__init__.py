@@ -56,3 +56,6 @@ strided = "torch.strided"  # layout token accepted by creation functions' `layou
 from ._compile import compile as compile  # noqa: E402
 from . import optim as optim  # noqa: E402
 from . import nn as nn  # noqa: E402
+from . import utils as utils  # noqa: E402
+from . import vision as vision  # noqa: E402
+from ._serialization import load as load, save as save  # noqa: E402
