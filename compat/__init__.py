@@ -59,3 +59,18 @@ from . import nn as nn  # noqa: E402
 from . import utils as utils  # noqa: E402
 from . import vision as vision  # noqa: E402
 from ._serialization import load as load, save as save  # noqa: E402
+from ._runtime import (  # noqa: E402,F401
+    are_deterministic_algorithms_enabled, get_num_interop_threads, get_num_threads, set_num_interop_threads,
+    set_num_threads, use_deterministic_algorithms,
+)
+
+
+def __getattr__(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from ._runtime import unsupported
+
+    raise unsupported(__name__, name)
+
+
+__version__ = "2.13.0+compat"  # the torch API version compat follows (its parity reference)
