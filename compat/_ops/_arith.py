@@ -196,7 +196,9 @@ def mul(input, other, *, out=None):
         >>> compat.tensor([1.0, 2.0]) * 3
         tensor([3., 6.])
     """
-    return _binary(_k_mul, "MulBackward0", input, other)
+    # x * 2: the VJP needs only the scalar, so (as torch) no tensor is kept for backward.
+    return _binary(_k_mul, "MulBackward0", input, other,
+                   saves=isinstance(input, Tensor) and isinstance(other, Tensor))
 
 
 multiply = mul
@@ -216,7 +218,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         if dt._kind < 2:
             dt = _dtypes.get_default_dtype()  # true division of integers gives the default float
-        return _binary(_k_div, "DivBackward0", input, other, dt=dt)
+        # x / 2 keeps no tensor for backward (torch's DivBackward1 on a scalar)
+        return _binary(_k_div, "DivBackward0", input, other, dt=dt, saves=isinstance(other, Tensor))
     _check_int_zero(dt, other)
     if rounding_mode == "trunc":
         return _binary(_k_div_trunc, "DivBackward2", input, other, dt=dt)
