@@ -400,3 +400,78 @@ def test_set_submodule_and_get_submodule():
     assert net.get_submodule("act") is relu and net.get_submodule("") is net
     assert net.get_parameter("block.0.bias") is net.block[0].bias
     assert net.get_buffer("steps") is net.steps
+
+
+def _two_input_cls(ns):
+    class TwoIn(ns.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = ns.nn.Linear(3, 2)
+
+        def forward(self, a, scale, b):
+            return self.fc(a) * scale + b, self.fc(a)
+
+    return TwoIn
+
+
+def test_full_backward_hooks_match_torch():
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    xa = rng.standard_normal((4, 3)).astype(np.float32)
+    xb = rng.standard_normal((4, 2)).astype(np.float32)
+    theirs = _two_input_cls(torch)()
+    ours = _two_input_cls(compat)()
+    ours.load_state_dict({k: compat.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
+    results = []
+    for ns, net in ((torch, theirs), (compat, ours)):
+        log = []
+
+        def hook(m, gi, go):
+            log.append(("full", [None if g is None else np.asarray(g.detach()) for g in gi],
+                        [None if g is None else np.asarray(g.detach()) for g in go]))
+            return (gi[0] * 2, None, gi[2])
+
+        def pre(m, go):
+            log.append(("pre", len(go)))
+            return (go[0] * 3, go[1])
+
+        h1 = net.register_full_backward_hook(hook)
+        h2 = net.register_full_backward_pre_hook(pre)
+        a = ns.tensor(xa, requires_grad=True)
+        b = ns.tensor(xb, requires_grad=True)
+        y1, y2 = net(a, 2.0, b)
+        assert y1.grad_fn.name() == "BackwardHookFunctionBackward"
+        (y1.sum() + (y2 * 0.5).sum()).backward(retain_graph=True)
+        first = tuple(np.asarray(g).copy() for g in (a.grad, b.grad, net.fc.weight.grad))
+        h1.remove()
+        h2.remove()
+        a.grad, b.grad = None, None
+        net(a, 2.0, b)[0].sum().backward()
+        results.append((log, first, np.asarray(a.grad), np.asarray(b.grad)))
+    (t_log, t_first, t_a, t_b), (c_log, c_first, c_a, c_b) = results
+    assert [e[0] for e in c_log] == [e[0] for e in t_log] == ["pre", "full"]
+    for tg, cg in zip(t_log[1][1] + t_log[1][2], c_log[1][1] + c_log[1][2]):
+        assert (tg is None) == (cg is None)
+        if tg is not None:
+            np.testing.assert_allclose(cg, tg, rtol=1e-5, atol=1e-6)
+    for tv, cv in zip(t_first + (t_a, t_b), c_first + (c_a, c_b)):
+        np.testing.assert_allclose(cv, tv, rtol=1e-5, atol=1e-6)
+
+
+def test_full_backward_hook_without_input_grad_and_bad_return():
+    for ns in (torch, compat):
+        seen = []
+        lin = ns.nn.Linear(3, 2)
+        lin.register_full_backward_hook(lambda m, gi, go: seen.append((gi, tuple(go[0].shape))))
+        with pytest.warns(UserWarning, match="Full backward hook is firing when gradients are "
+                                             "computed with respect to module outputs"):
+            lin(ns.ones(4, 3)).sum().backward()
+        assert seen == [((None,), (4, 2))]
+    msgs = []
+    for ns in (torch, compat):
+        lin = ns.nn.Linear(3, 2)
+        lin.register_full_backward_hook(lambda m, gi, go: (gi[0], gi[0]))
+        with pytest.raises(RuntimeError) as info:
+            lin(ns.ones(4, 3, requires_grad=True)).sum().backward()
+        msgs.append(str(info.value))
+    assert msgs[1] == msgs[0]
