@@ -428,3 +428,7 @@ def test_pathlib_and_bad_pickle_module(tmp_path):
     np.testing.assert_array_equal(_np(compat.load(pathlib.Path(tmp_path) / "p.pt")), [1.0])
     with pytest.raises(ValueError, match="pickle_module"):
         compat.save(compat.ones(1), tmp_path / "x.pt", pickle_module=zipfile)
+    torch.save({"w": torch.arange(4.0)}, tmp_path / "m.pt")
+    np.testing.assert_array_equal(_np(compat.load(tmp_path / "m.pt", mmap=True)["w"]), [0.0, 1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="mmap"):
+        compat.load(io.BytesIO((tmp_path / "m.pt").read_bytes()), mmap=True)

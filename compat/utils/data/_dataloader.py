@@ -477,4 +477,7 @@ class _MultiProcessIter(_BaseIter):
 
     def __del__(self):
         if hasattr(self, "_workers_done_event"):
-            self._shutdown_workers()
+            try:
+                self._shutdown_workers()
+            except Exception:  # interpreter shutdown: multiprocessing may already be torn down
+                pass

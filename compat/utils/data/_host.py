@@ -17,8 +17,9 @@ __all__ = ["HostTensor", "host_tensor", "to_compat"]
 class HostTensor(np.ndarray):
     """A numpy array standing for a tensor built inside a DataLoader worker.
 
-    Arithmetic on it stays a HostTensor (numpy subclass rules), so user transforms written
-    for tensors (`x * 2 - 1`, `x.flip(-1)` -> use numpy spellings) keep the mark.
+    Arithmetic on it stays a HostTensor (numpy subclass rules), so user transforms such as
+    `Lambda(lambda x: x * 2 - 1)` keep the mark; tensor-only methods (`x.flip(-1)`) need
+    their numpy spelling inside workers.
 
     Example:
         >>> h = host_tensor(np.zeros((2, 2), np.float32))
