@@ -205,7 +205,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         stream = opened
         if mmap:
             size = os.fstat(opened.fileno()).st_size
-            stream = _mmap.mmap(opened.fileno(), size, access=_mmap.ACCESS_READ) if size else opened
+            stream = _MappedFile(_mmap.mmap(opened.fileno(), size, access=_mmap.ACCESS_READ)) if size else opened
     else:
         if mmap:
             raise ValueError("f must be a file path in order to use the mmap argument")
@@ -219,10 +219,26 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
             raise pickle.UnpicklingError(_weights_only_message(str(e))) from None
         raise
     finally:
-        if isinstance(stream, _mmap.mmap):
+        if isinstance(stream, _MappedFile):
             stream.close()
         if opened is not None:
             opened.close()
+
+
+class _MappedFile:
+    """An mmap as the seekable binary file zipfile expects (mmap lacks `seekable()`)."""
+
+    def __init__(self, mapped):
+        self._mapped = mapped
+
+    def __getattr__(self, name):
+        return getattr(self._mapped, name)
+
+    def seekable(self):
+        return True
+
+    def readable(self):
+        return True
 
 
 def _load_stream(stream, map_location, weights_only, encoding):
