@@ -14,6 +14,7 @@ from ._conv import conv1d as conv1d
 from ._conv import conv2d as conv2d
 from ._conv import conv_transpose2d as conv_transpose2d
 from ._dropout import dropout as dropout
+from ._dropout import dropout2d as dropout2d
 from ._embedding import embedding as embedding
 from ._linear import linear as linear
 from ._loss import binary_cross_entropy as binary_cross_entropy
@@ -35,7 +36,7 @@ from ._shape import pad as pad
 
 __all__ = [
     "adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "conv1d", "conv2d", "conv_transpose2d",
-    "dropout", "elu", "embedding", "gelu", "group_norm", "layer_norm", "leaky_relu", "linear",
+    "dropout", "dropout2d", "elu", "embedding", "gelu", "group_norm", "layer_norm", "leaky_relu", "linear",
     "log_softmax", "max_pool2d", "pad", "relu", "relu_", "sigmoid", "silu", "softmax",
     "softplus", "tanh", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "huber_loss", "kl_div", "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",

@@ -18,6 +18,7 @@ from ._conv import Conv1d as Conv1d
 from ._conv import Conv2d as Conv2d
 from ._conv import ConvTranspose2d as ConvTranspose2d
 from ._dropout import Dropout as Dropout
+from ._dropout import Dropout2d as Dropout2d
 from ._embedding import Embedding as Embedding
 from ._flatten import Flatten as Flatten
 from ._flatten import Unflatten as Unflatten
@@ -51,7 +52,7 @@ from ._rnn import RNNCellBase as RNNCellBase
 
 __all__ = [
     "AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv1d", "Conv2d",
-    "ConvTranspose2d", "Dropout", "ELU", "Embedding", "Flatten", "GELU", "GroupNorm",
+    "ConvTranspose2d", "Dropout", "Dropout2d", "ELU", "Embedding", "Flatten", "GELU", "GroupNorm",
     "Identity", "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax", "MaxPool2d", "Module",
     "ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "ReLU", "Sequential", "SiLU",
     "Sigmoid", "Softmax", "Softplus", "Tanh", "Unflatten", "RNNBase", "RNN", "LSTM", "GRU",

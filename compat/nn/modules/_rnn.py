@@ -45,7 +45,11 @@ def _rnn_k(x, h0, key, *weights, names, nonlinearity, num_layers, bias, batch_fi
 
 
 class RNNBase(Module):
-    """torch's `RNNBase`: argument checks, per-layer parameters, init, extra_repr."""
+    """Mirrors `torch.nn.RNNBase`: argument checks, per-layer parameters, init, extra_repr.
+
+    Differences from PyTorch: `flatten_parameters()` is a no-op (no cuDNN); PackedSequence
+    inputs are not supported.
+    """
 
     __constants__ = ["mode", "input_size", "hidden_size", "num_layers", "bias", "batch_first",
                      "dropout", "bidirectional", "proj_size"]
@@ -279,7 +283,10 @@ def _lstm_cell_k(x, h, c, w_ih, w_hh, b_ih, b_hh):
 
 
 class RNNCellBase(Module):
-    """torch's `RNNCellBase`: parameters `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`."""
+    """Mirrors `torch.nn.RNNCellBase`: parameters `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`.
+
+    Differences from PyTorch: none.
+    """
 
     __constants__ = ["input_size", "hidden_size", "bias"]
 

@@ -116,7 +116,7 @@ def test_nested_repr_equals_torch():
         nn = ns.nn
         return repr(nn.Sequential(
             nn.Conv2d(1, 32, 3, 1), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(),
-            nn.Sequential(nn.Linear(9216, 128), nn.BatchNorm1d(128), nn.LSTM(4, 4)),
+            nn.Sequential(nn.Linear(96, 128), nn.BatchNorm1d(128), nn.LSTM(4, 4)),
             nn.ModuleDict({"head": nn.ModuleList([nn.Linear(128, 10), nn.LogSoftmax(dim=1)])})))
 
     theirs, ours = _both(build)

@@ -139,3 +139,28 @@ def test_lstm_inter_layer_dropout_only_in_training():
     theirs = torch.nn.LSTM(3, 4, num_layers=2, dropout=0.5).eval()
     lstm.load_state_dict({k: compat.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
     assert_close(lstm(x)[0], theirs(torch.tensor(np.asarray(x._data)))[0], rtol=1e-5, atol=1e-6)
+
+
+def test_dropout2d_drops_whole_channels_with_torch_scaling():
+    p = 0.4
+    x = compat.tensor(np.full((50, 40, 3, 2), 3.0, F32), requires_grad=True)
+    drop = compat.nn.Dropout2d(p)
+    assert repr(drop) == repr(torch.nn.Dropout2d(p))
+    y = drop(x)
+    out = np.asarray(y._data)
+    per_channel = out.reshape(50, 40, -1)
+    assert (per_channel.min(-1) == per_channel.max(-1)).all()  # each channel all kept or all dropped
+    kept = per_channel[..., 0] != 0
+    assert abs(kept.mean() - (1 - p)) < 5 * np.sqrt(p * (1 - p) / kept.size)
+    scale = np.float32(1) / np.float32(1 - p)
+    np.testing.assert_array_equal(per_channel[kept], np.float32(3.0) * scale)
+    y.sum().backward()
+    np.testing.assert_array_equal(np.asarray(x.grad._data).reshape(50, 40, -1)[..., 0],
+                                  np.where(kept, scale, 0).astype(F32))
+    drop.eval()
+    assert drop(x) is x
+    for ns in (torch, compat):
+        with pytest.warns(UserWarning, match="Received a 3D input to dropout2d"):
+            ns.nn.functional.dropout2d(ns.ones(2, 3, 4), 0.5)
+        with pytest.warns(UserWarning, match="Received a 2-D input to dropout2d"):
+            ns.nn.functional.dropout2d(ns.ones(2, 3), 0.5)
