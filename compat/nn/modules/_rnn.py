@@ -179,6 +179,11 @@ class RNNBase(Module):
                             f"{type(input).__name__}; packed sequences are not supported, "
                             "pad the batch instead")
         weights = [getattr(self, n) for n in self._flat_weights_names]
+        w0 = weights[0]
+        if input.dim() in (2, 3) and input.dtype != w0.dtype:  # torch's RNNBase.check_input
+            raise ValueError(
+                f"RNN input dtype ({input.dtype}) does not match weight dtype ({w0.dtype}). "
+                f"Convert input: input.to({w0.dtype}), or convert model: model.to({input.dtype})")
         use_dropout = self.training and self.dropout > 0 and self.num_layers > 1
         key = next_key() if use_dropout else None
         return _dispatch.apply(

@@ -193,3 +193,36 @@ def test_rnn_input_errors_match_torch():
             lstm(mk(x), (mk(np.zeros((2, 4), F32)), mk(np.zeros((2, 4), F32))))
         with pytest.raises(ValueError, match="LSTM: Expected input to be 2D or 3D, got 4D instead"):
             lstm(mk(np.zeros((5, 2, 3, 1), F32)))
+
+
+def test_embedding_from_pretrained_like_torch():
+    w = _x(4, 3)
+    for freeze in (True, False):
+        theirs = torch.nn.Embedding.from_pretrained(torch.tensor(w), freeze=freeze, padding_idx=1)
+        ours = compat.nn.Embedding.from_pretrained(compat.tensor(w), freeze=freeze, padding_idx=1)
+        assert repr(ours) == repr(theirs)
+        assert ours.weight.requires_grad == theirs.weight.requires_grad == (not freeze)
+        check_module(ours, theirs, [np.array([0, 1, 3, 1])])
+    for ns in (torch, compat):
+        with pytest.raises(AssertionError, match="Embeddings parameter is expected to be 2-dimensional"):
+            ns.nn.Embedding.from_pretrained(ns.zeros(3))
+
+
+def test_rnn_weight_lists_follow_conversions():
+    lstm = compat.nn.LSTM(3, 4, num_layers=2, bidirectional=True)
+    theirs = torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True)
+    assert lstm._flat_weights_names == theirs._flat_weights_names
+    assert [[tuple(p.shape) for p in ws] for ws in lstm.all_weights] == \
+        [[tuple(p.shape) for p in ws] for ws in theirs.all_weights]
+    lstm.flatten_parameters()  # accepted and harmless, as on CPU torch
+    w = lstm.weight_ih_l0
+    lstm.double()
+    assert lstm.weight_ih_l0 is w and lstm._flat_weights[0] is w and w.dtype == compat.float64
+    out, (h, c) = lstm(compat.zeros(5, 2, 3, dtype=compat.float64))
+    assert out.dtype == compat.float64 and tuple(h.shape) == (4, 2, 4)
+    msgs = []
+    for ns in (torch, compat):
+        with pytest.raises(ValueError) as info:
+            ns.nn.LSTM(3, 4).double()(ns.zeros(5, 2, 3))
+        msgs.append(str(info.value))
+    assert msgs[1] == msgs[0]
