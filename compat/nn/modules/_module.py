@@ -104,7 +104,7 @@ class Module:
 
     Differences from PyTorch: `to()`/`cuda()`/`half()` rebind each parameter's array in
     place (torch's default `param.data = ...` path), so parameter objects keep their
-    identity; `share_memory`, `to_empty`, global module hooks, state-dict hooks and
+    identity; `share_memory`, `to_empty`, the global `register_module_*` hooks and
     `register_backward_hook` (the deprecated non-full variant) are not provided.
     """
 
@@ -730,12 +730,42 @@ class Module:
         local_metadata = dict(version=self._version)
         if hasattr(destination, "_metadata"):
             destination._metadata[prefix[:-1]] = local_metadata
+        for hook in self._state_dict_pre_hooks.values():
+            hook(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".",
                                   keep_vars=keep_vars)
+        for hook in self._state_dict_hooks.values():
+            if hook(self, destination, prefix, local_metadata) is not None:
+                raise RuntimeError("state_dict post-hook must return None")
         return destination
+
+    def register_state_dict_pre_hook(self, hook):
+        """Mirrors `Module.register_state_dict_pre_hook`: `hook(module, prefix, keep_vars)`."""
+        handle = RemovableHandle(self._state_dict_pre_hooks)
+        self._state_dict_pre_hooks[handle.id] = hook
+        return handle
+
+    def register_state_dict_post_hook(self, hook):
+        """Mirrors `Module.register_state_dict_post_hook`: `hook(module, state_dict, prefix, local_metadata)`.
+
+        The hook may modify `state_dict` in place and must return None.
+        """
+        handle = RemovableHandle(self._state_dict_hooks)
+        self._state_dict_hooks[handle.id] = hook
+        return handle
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """Mirrors `Module.register_load_state_dict_pre_hook`.
+
+        `hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)` runs before this module's entries are loaded.
+        """
+        handle = RemovableHandle(self._load_state_dict_pre_hooks)
+        self._load_state_dict_pre_hooks[handle.id] = hook
+        return handle
 
     def register_load_state_dict_post_hook(self, hook):
         """Mirrors `Module.register_load_state_dict_post_hook`: `hook(module, incompatible_keys)`."""
@@ -745,6 +775,9 @@ class Module:
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):
+        for hook in self._load_state_dict_pre_hooks.values():
+            hook(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                 error_msgs)
         persistent_buffers = {k: v for k, v in self._buffers.items()
                               if k not in self._non_persistent_buffers_set}
         local_state = {k: v for k, v in itertools.chain(self._parameters.items(),

@@ -475,3 +475,29 @@ def test_full_backward_hook_without_input_grad_and_bad_return():
             lin(ns.ones(4, 3, requires_grad=True)).sum().backward()
         msgs.append(str(info.value))
     assert msgs[1] == msgs[0]
+
+
+def test_state_dict_hooks_like_torch():
+    def run(ns):
+        log = []
+        lin = ns.nn.Linear(2, 2)
+        lin.register_state_dict_pre_hook(lambda m, prefix, keep: log.append(("pre", prefix, keep)))
+        lin.register_state_dict_post_hook(
+            lambda m, sd, prefix, meta: (log.append(("post", prefix, list(sd))), sd.pop(prefix + "bias"))[0])
+        lin.register_load_state_dict_pre_hook(
+            lambda m, sd, prefix, meta, strict, missing, unexpected, errors:
+            log.append(("load", prefix, sorted(sd), strict)))
+        seq = ns.nn.Sequential(lin)
+        sd = seq.state_dict()
+        sd["0.bias"] = ns.zeros(2)
+        seq.load_state_dict(sd)
+        h = lin.register_state_dict_post_hook(lambda m, sd, prefix, meta: 1)
+        try:
+            seq.state_dict()
+        except RuntimeError as e:
+            log.append(str(e))
+        h.remove()
+        return log, list(sd)
+
+    theirs, ours = _both(run)
+    assert ours == theirs
