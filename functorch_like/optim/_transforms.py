@@ -196,8 +196,8 @@ def torch_optimizer(name, factory, **hyperparams):
 
     def update(updates, state, params=None, **extra_args):
         if params is None:
-            # torch always has the parameters; here they fix the hyperparameters' dtype
-            # (so float32 stays float32) and feed weight decay
+            # torch always has the parameters; weight decay reads them and updates are
+            # cast to their dtypes
             raise ValueError(
                 f"{name}: update(grads, state, params) needs the current params "
                 f"(got params=None); pass them as the third argument"
@@ -249,8 +249,8 @@ def set_hyperparams(opt_state, **values):
     return opt_state._replace(hyperparams=hyperparams)
 
 
-# torch entry -> (state type name, field) for every piece; resolved lazily to avoid
-# import cycles with the optimizer modules.
+# torch entry -> [(piece state type, field)]; built lazily, as the optimizer modules
+# import this one.
 def _state_fields():
     from ._adadelta import AdadeltaState
     from ._adagrad import AdagradState
@@ -322,7 +322,8 @@ def load_torch_state(opt_state, **entries):
     """Returns ``opt_state`` with torch's state entries written in.
 
     Values are cast to the existing entries' dtypes and checked against their shapes.
-    Loading 'step' also sets ``opt_state.count``; loading SGD's 'momentum_buffer' marks
+    Loading 'step' also sets ``opt_state.count`` (schedules keep their own counters, as
+    torch's lr schedulers keep their own state); loading SGD's 'momentum_buffer' marks
     the buffer as started (torch's buffer is then not None).
 
     Args:

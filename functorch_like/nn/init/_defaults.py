@@ -10,7 +10,6 @@ Example:
     >>> params["weight"].shape, params["bias"].shape
     ((10, 784), (10,))
 """
-import functools
 import math
 import numbers
 
@@ -20,9 +19,10 @@ import jax.numpy as jnp
 from ._init import (
     _as_shape,
     calculate_fan_in_and_fan_out,
-    kaiming_uniform_bound,
+    kaiming_uniform,
     normal,
     ones,
+    uniform,
     zeros,
 )
 
@@ -31,41 +31,15 @@ _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}  # gate_size / hidd
 
 def _weight_and_bias(weight_shape, out_features, bias, key, dtype):
     """torch's ``Linear``/``_ConvNd`` ``reset_parameters``, shared by linear and conv."""
+    k_w, k_b = jax.random.split(key)
     # a=sqrt(5): gain sqrt(2 / (1 + 5)) = 1/sqrt(3), so bound = gain * sqrt(3 / fan_in)
     # = 1/sqrt(fan_in) -- torch's historical default (pytorch issue 57109)
-    w_bound = kaiming_uniform_bound(weight_shape, a=math.sqrt(5)) or 0.0  # None: empty
-    specs = {"weight": (weight_shape, w_bound)}
+    params = {"weight": kaiming_uniform(weight_shape, a=math.sqrt(5), key=k_w, dtype=dtype)}
     if bias:
         fan_in, _ = calculate_fan_in_and_fan_out(weight_shape)
-        b_bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0  # torch's guard for fan_in 0
-        specs["bias"] = ((out_features,), b_bound)
-    return _uniform_dict(specs, key, dtype)
-
-
-def _uniform_dict(specs, key, dtype):
-    """``{name: U(-bound, bound) of shape}`` for ``specs = {name: (shape, bound)}``.
-
-    One jitted program per set of shapes, so a layer's init costs one XLA compile, not
-    one per parameter and op.
-    """
-    names = tuple(specs)
-    shapes = tuple(tuple(specs[n][0]) for n in names)
-    bounds = tuple(float(specs[n][1]) for n in names)
-    return dict(zip(names, _uniform_many(key, bounds, shapes=shapes, dtype=dtype)))
-
-
-@functools.partial(jax.jit, static_argnames=("shapes", "dtype"))
-def _uniform_many(key, bounds, *, shapes, dtype):
-    # one U(-1, 1) draw for all parameters, cut and scaled: U(-1, 1) * b = U(-b, b), and
-    # |u| <= 1 keeps |u * b| <= b after rounding. A single threefry call compiles much
-    # faster than one per parameter.
-    sizes = [math.prod(shape) for shape in shapes]
-    flat = jax.random.uniform(key, (sum(sizes),), dtype, -1.0, 1.0)
-    offsets = [sum(sizes[:i]) for i in range(len(sizes))]
-    return [
-        (flat[o : o + n].reshape(shape) * bound).astype(dtype)
-        for o, n, shape, bound in zip(offsets, sizes, shapes, bounds)
-    ]
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0  # torch's guard for fan_in 0
+        params["bias"] = uniform((out_features,), -bound, bound, key=k_b, dtype=dtype)
+    return params
 
 
 def linear_params(in_features, out_features, bias=True, *, key, dtype=jnp.float32):
@@ -174,14 +148,10 @@ def embedding_params(num_embeddings, embedding_dim, padding_idx=None, *, key, dt
         if padding_idx >= num_embeddings or padding_idx < -num_embeddings:
             raise AssertionError("Padding_idx must be within num_embeddings")
         padding_idx = padding_idx % num_embeddings  # torch: num_embeddings + padding_idx
-    return {"weight": _embedding_weight(key, shape=(num_embeddings, embedding_dim),
-                                        padding_idx=padding_idx, dtype=dtype)}
-
-
-@functools.partial(jax.jit, static_argnames=("shape", "padding_idx", "dtype"))
-def _embedding_weight(key, *, shape, padding_idx, dtype):
-    weight = normal(shape, key=key, dtype=dtype)
-    return weight if padding_idx is None else weight.at[padding_idx].set(0)
+    weight = normal((num_embeddings, embedding_dim), key=key, dtype=dtype)
+    if padding_idx is not None:
+        weight = weight.at[padding_idx].set(0)
+    return {"weight": weight}
 
 
 def _rnn_layers_params(
@@ -227,7 +197,11 @@ def _rnn_layers_params(
 def _uniform_all(shapes, hidden_size, key, dtype):
     """Every parameter ~ U(+-1/sqrt(hidden_size)): torch's RNN/RNNCell reset_parameters."""
     stdv = 1.0 / math.sqrt(hidden_size) if hidden_size > 0 else 0
-    return _uniform_dict({name: (shape, stdv) for name, shape in shapes.items()}, key, dtype)
+    keys = jax.random.split(key, len(shapes))
+    return {
+        name: uniform(shape, -stdv, stdv, key=k, dtype=dtype)
+        for (name, shape), k in zip(shapes.items(), keys)
+    }
 
 
 def lstm_params(

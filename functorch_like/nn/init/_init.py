@@ -161,7 +161,10 @@ def uniform(shape, a=0.0, b=1.0, *, key, dtype=jnp.float32):
     Example:
         >>> w = uniform((3, 4), -0.1, 0.1, key=jax.random.key(0))
     """
-    return jax.random.uniform(key, _as_shape(shape), dtype, minval=a, maxval=b)
+    shape = _as_shape(shape)
+    u, xp = _draw("uniform", key, shape, dtype)
+    # jax.random.uniform's own formula: u * (b - a) + a, kept >= a
+    return jnp.asarray(xp.maximum(u * (b - a) + a, a), dtype=dtype)
 
 
 def normal(shape, mean=0.0, std=1.0, *, key, dtype=jnp.float32):
@@ -180,15 +183,34 @@ def normal(shape, mean=0.0, std=1.0, *, key, dtype=jnp.float32):
     Example:
         >>> w = normal((3, 4), 0.0, 0.02, key=jax.random.key(0))
     """
-    return _normal(key, mean, std, shape=_as_shape(shape), dtype=dtype)
+    z, _ = _draw("normal", key, _as_shape(shape), dtype)
+    return jnp.asarray(z * std + mean, dtype=dtype)
 
 
-# The random cores are jitted with static shape/dtype: one XLA compile per call site
-# shape instead of one per eager op (each costs ~0.3 s on a small CPU). Python scalars
-# stay weakly typed through jit, so `z * std` keeps z's dtype.
-@functools.partial(jax.jit, static_argnames=("shape", "dtype"))
-def _normal(key, mean, std, *, shape, dtype):
-    return (jax.random.normal(key, shape, dtype) * std + mean).astype(dtype)
+# Every XLA compile costs ~0.3 s on a small CPU, and eager jax compiles per shape. So
+# uniform and normal draw a flat vector whose length is the element count rounded up to
+# a power of two (>= 1024) -- one compiled program per bucket, shared by every layer --
+# and cut and scale it on the host (numpy) when the key is concrete, or in the traced
+# graph under jit/vmap. Both paths take the same draw, so jit(init)(key) equals
+# init(key) up to float rounding of the scaling.
+_MIN_BUCKET = 1024
+
+
+@functools.partial(jax.jit, static_argnames=("kind", "size", "dtype"))
+def _flat_draw(key, *, kind, size, dtype):
+    if kind == "uniform":
+        return jax.random.uniform(key, (size,), dtype)
+    return jax.random.normal(key, (size,), dtype)
+
+
+def _draw(kind, key, shape, dtype):
+    """iid U[0, 1) or N(0, 1) of ``shape``, and the array module (numpy or jax.numpy)."""
+    n = math.prod(shape)
+    bucket = max(_MIN_BUCKET, 1 << max(n - 1, 0).bit_length())
+    flat = _flat_draw(key, kind=kind, size=bucket, dtype=jnp.dtype(dtype))
+    if isinstance(flat, jax.core.Tracer):
+        return flat[:n].reshape(shape), jnp
+    return np.asarray(flat)[:n].reshape(shape), np
 
 
 def trunc_normal(shape, mean=0.0, std=1.0, a=-2.0, b=2.0, *, key, dtype=jnp.float32):
@@ -563,7 +585,7 @@ def sparse(shape, sparsity, std=0.01, *, key, dtype=jnp.float32):
 @functools.partial(jax.jit, static_argnames=("num_zeros", "shape", "dtype"))
 def _sparse(key, std, *, num_zeros, shape, dtype):
     k_values, k_perm = jax.random.split(key)
-    values = _normal(k_values, 0.0, std, shape=shape, dtype=dtype)
+    values = normal(shape, 0.0, std, key=k_values, dtype=dtype)
     # an independent random permutation of the rows per column: ranks of iid uniforms
     ranks = jnp.argsort(jnp.argsort(jax.random.uniform(k_perm, shape), axis=0), axis=0)
     return jnp.where(ranks < num_zeros, jnp.zeros((), dtype), values)

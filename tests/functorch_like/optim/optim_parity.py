@@ -37,7 +37,8 @@ INIT = {
 
 
 def loss_jax(p, k, sign=1.0):
-    """Loss on batch `k`; sign=-1 gives the objective `maximize=True` should climb."""
+    """Loss on batch `k` (mod STEPS); sign=-1 gives the objective `maximize=True` climbs."""
+    k = k % STEPS
     pred = jnp.tanh(jnp.asarray(X)[k] @ p["w"] + p["b"])
     d = p["c"] - jnp.asarray(C)[k]
     value = jnp.mean((pred - jnp.asarray(Y)[k]) ** 2) + jnp.sum(jnp.asarray(A)[k] * (d**2 + 0.1 * d**4)) / 8
@@ -45,6 +46,7 @@ def loss_jax(p, k, sign=1.0):
 
 
 def loss_torch(p, k, sign=1.0):
+    k = k % STEPS
     pred = torch.tanh(torch.from_numpy(X[k]) @ p["w"] + p["b"])
     d = p["c"] - torch.from_numpy(C[k])
     value = torch.mean((pred - torch.from_numpy(Y[k])) ** 2) + torch.sum(torch.from_numpy(A[k]) * (d**2 + 0.1 * d**4)) / 8
@@ -117,9 +119,8 @@ def jax_trajectory(tx, structure_key=None, sign=1.0, steps=STEPS, start=None):
     else:
         run = runner(structure_key, _TX_FOR_STRUCTURE.setdefault(structure_key, tx), sign, steps)
     trajectory, final_state = run(params, state, first)
-    return [
-        {k: np.asarray(v[i]) for k, v in trajectory.items()} for i in range(steps)
-    ], final_state
+    trajectory = {k: np.asarray(v) for k, v in trajectory.items()}  # one transfer each
+    return [{k: v[i] for k, v in trajectory.items()} for i in range(steps)], final_state
 
 
 def needed_atol(ours, theirs, rtol=1e-5):
