@@ -10,6 +10,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import torch.nn.functional as TF
 
 from parity import assert_close
@@ -47,8 +49,8 @@ def check_parity(ours, theirs, arrays, diff, *, n_out=None, rtol=RTOL, atol=ATOL
         outs = _flat(ours(*full))
         return sum(jnp.sum(o * c) for o, c in zip(outs, cots)), outs
 
-    (_, j_out), j_grads = jax.value_and_grad(loss, argnums=tuple(range(len(diff))),
-                                             has_aux=True)(*[js[i] for i in diff])
+    (_, j_out), j_grads = jax.jit(jax.value_and_grad(loss, argnums=tuple(range(len(diff))),
+                                             has_aux=True))(*[js[i] for i in diff])
     assert len(j_out) == len(t_out)
     for k, (a, b) in enumerate(zip(j_out, t_out)):
         if b is None:
@@ -84,6 +86,26 @@ def test_batch_norm_parity(shape, training, affine):
         return out, rm, rv
 
     check_parity(ours, theirs, [x, rm, rv, w, b], diff, n_out=1)
+
+
+@settings(max_examples=6, deadline=None)  # each new shape recompiles: keep it small
+@given(n=st.integers(1, 4), c=st.integers(1, 4), spatial=st.lists(st.integers(1, 3), max_size=2),
+       training=st.booleans(), momentum=st.floats(0.0, 1.0), seed=st.integers(0, 2**16))
+def test_batch_norm_random_shapes(n, c, spatial, training, momentum, seed):
+    shape = (n, c, *spatial)
+    if training and n * np.prod(spatial, dtype=int) == 1:
+        return  # one value per channel: the error case, tested separately
+    rng = np.random.default_rng(seed)
+    x = _randn(rng, *shape)
+    rm, rv = _randn(rng, c), rng.uniform(0.5, 2, c).astype(np.float32)
+    w, b = _randn(rng, c), _randn(rng, c)
+
+    def theirs(x, rm, rv, w, b):
+        rm, rv = rm.clone(), rv.clone()
+        return TF.batch_norm(x, rm, rv, w, b, training, momentum), rm, rv
+
+    check_parity(lambda x, rm, rv, w, b: F.batch_norm(x, rm, rv, w, b, training, momentum),
+                 theirs, [x, rm, rv, w, b], [0, 3, 4], n_out=1, seed=seed)
 
 
 def test_batch_norm_without_running_stats_uses_batch_stats():
