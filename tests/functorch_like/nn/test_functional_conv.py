@@ -35,8 +35,10 @@ CONV2D = [  # (input shape, weight shape, kwargs)
 ]
 
 
-@pytest.mark.parametrize("bias", [True, False], ids=["bias", "nobias"])
-@pytest.mark.parametrize("x_shape,w_shape,kw", CONV2D, ids=[str(c[2]) or "default" for c in CONV2D])
+# Every case with a bias; the first two also without (bias=None takes another code path).
+@pytest.mark.parametrize("x_shape,w_shape,kw,bias",
+                         [c + (True,) for c in CONV2D] + [c + (False,) for c in CONV2D[:2]],
+                         ids=[f"bias-{c[2]}" for c in CONV2D] + [f"nobias-{c[2]}" for c in CONV2D[:2]])
 def test_conv2d_parity(x_shape, w_shape, kw, bias):
     rng = np.random.default_rng(0)
     x = rng.standard_normal(x_shape).astype(np.float32)
@@ -68,7 +70,7 @@ CONV1D = [
 ]
 
 
-@pytest.mark.parametrize("x_shape,w_shape,kw", CONV1D, ids=[str(c[2]) or "default" for c in CONV1D])
+@pytest.mark.parametrize("x_shape,w_shape,kw", CONV1D, ids=[str(c[2]) for c in CONV1D])
 def test_conv1d_parity(x_shape, w_shape, kw):
     rng = np.random.default_rng(2)
     x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
@@ -88,8 +90,9 @@ CONV_T = [  # (input shape, weight shape (in, out/groups, kH, kW), kwargs)
 ]
 
 
-@pytest.mark.parametrize("bias", [True, False], ids=["bias", "nobias"])
-@pytest.mark.parametrize("x_shape,w_shape,kw", CONV_T, ids=[str(c[2]) or "default" for c in CONV_T])
+@pytest.mark.parametrize("x_shape,w_shape,kw,bias",
+                         [c + (True,) for c in CONV_T] + [c + (False,) for c in CONV_T[1:3]],
+                         ids=[f"bias-{c[2]}" for c in CONV_T] + [f"nobias-{c[2]}" for c in CONV_T[1:3]])
 def test_conv_transpose2d_parity(x_shape, w_shape, kw, bias):
     rng = np.random.default_rng(3)
     x = rng.standard_normal(x_shape).astype(np.float32)

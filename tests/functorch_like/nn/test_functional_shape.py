@@ -45,8 +45,9 @@ CONSTANT = [
 ]
 
 
-@pytest.mark.parametrize("shape,amounts,value", CONSTANT, ids=[str(c[1]) for c in CONSTANT])
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,amounts,value,dtype",
+                         [c + (np.float32,) for c in CONSTANT] + [CONSTANT[1] + (np.float64,)],
+                         ids=[f"float32-{c[1]}" for c in CONSTANT] + [f"float64-{CONSTANT[1][1]}"])
 def test_pad_constant_parity(shape, amounts, value, dtype):
     x = np.random.default_rng(1).standard_normal(shape).astype(dtype)
     if np.prod(shape) and np.prod([s + a + b for s, a, b in zip(
