@@ -41,3 +41,12 @@ __all__ = [
     "softplus", "tanh", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "huber_loss", "kl_div", "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
 ]
+
+
+def __getattr__(name):
+    # a torch API compat lacks: an AttributeError naming it and what to do (compat._runtime)
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from compat._runtime import unsupported
+
+    raise unsupported(__name__, name)

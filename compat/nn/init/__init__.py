@@ -17,6 +17,15 @@ from ._init import xavier_normal_ as xavier_normal_
 from ._init import xavier_uniform_ as xavier_uniform_
 from ._init import zeros_ as zeros_
 
-__all__ = ["calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_",
+__all__ = ["_calculate_correct_fan", "_calculate_fan_in_and_fan_out", "calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_",
            "kaiming_uniform_", "normal_", "ones_", "orthogonal_", "sparse_", "trunc_normal_",
            "uniform_", "xavier_normal_", "xavier_uniform_", "zeros_"]
+
+
+def __getattr__(name):
+    # a torch API compat lacks: an AttributeError naming it and what to do (compat._runtime)
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from compat._runtime import unsupported
+
+    raise unsupported(__name__, name)

@@ -150,3 +150,10 @@ def test_parameter_semantics():
     b = compat.nn.Buffer(compat.ones(2), persistent=False)
     assert isinstance(b, compat.nn.Buffer) and not isinstance(compat.ones(2), compat.nn.Buffer)
     assert compat.nn.parameter.Parameter is compat.nn.Parameter
+
+
+def test_missing_torch_api_names_itself():
+    with pytest.raises(AttributeError, match=r"`torch.nn.Transformer` is not supported by compat yet"):
+        compat.nn.Transformer
+    with pytest.raises(AttributeError, match=r"`torch.nn.functional.interpolate` is not supported"):
+        compat.nn.functional.interpolate

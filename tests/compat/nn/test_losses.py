@@ -3,7 +3,6 @@ differentiates it, target) for every constructor option; legacy size_average/red
 
 float32; rtol 1e-5 / atol 1e-6 (sums of a few dozen terms stay well inside).
 """
-import warnings
 
 import numpy as np
 import pytest
