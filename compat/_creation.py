@@ -69,6 +69,33 @@ def _has_tensor(data):
     return isinstance(data, (list, tuple)) and len(data) > 0 and _has_tensor(data[0])
 
 
+def _raise_bad_leaf(data):
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif isinstance(x, (str, bytes)):
+            raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+        elif not isinstance(x, (int, float, complex, bool, np.generic, np.ndarray)):
+            raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _raise_ragged(data, dim=0):
+    # torch's message for ragged nested sequences: the first length that differs.
+    if isinstance(data, (list, tuple)) and data and isinstance(data[0], (list, tuple)):
+        n = len(data[0])
+        for item in data:
+            if not isinstance(item, (list, tuple)):
+                raise ValueError(f"expected sequence of length {n} at dim {dim + 1} (got {type(item).__name__})")
+            if len(item) != n:
+                raise ValueError(f"expected sequence of length {n} at dim {dim + 1} (got {len(item)})")
+        for item in data:
+            _raise_ragged(item, dim + 1)
+    raise ValueError("could not build a tensor from ragged nested sequences")
+
+
 def _finish(arr, dtype, device, requires_grad):
     if device is not None:
         arr = _device.put(arr, device)
@@ -103,10 +130,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         data = _unwrap_nested(data)
     try:
         a = np.asarray(data)
-    except ValueError as e:  # ragged nested lists
-        raise ValueError(f"expected sequence of equal-length lists: {e}") from None
-    if a.dtype == object:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    except ValueError:  # ragged nested lists
+        _raise_ragged(data)
+    if a.dtype == object or a.dtype.kind in "USV":
+        _raise_bad_leaf(data)
     dt = _infer_dtype(data, a) if dtype is None else _dtypes.to_dtype(dtype)
     if a.dtype != dt.np:
         a = a.astype(dt.np)

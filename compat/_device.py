@@ -10,6 +10,14 @@ import jax
 __all__ = ["device", "device_of", "put", "cuda_available", "cuda_device_count"]
 
 
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
+                 "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+
+
+class CudaUnavailableError(RuntimeError, AssertionError):
+    """CUDA asked for but absent: a RuntimeError, and an AssertionError as torch raises."""
+
+
 class device:
     """Mirrors `torch.device('cpu' | 'cuda' | 'cuda:0' | ('cuda', 0))`.
 
@@ -30,9 +38,10 @@ class device:
             if not idx.isdigit():
                 raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
             index = int(idx)
-        if type not in ("cpu", "cuda", "meta", "mps", "xla"):
+        if type not in _DEVICE_TYPES:
             raise RuntimeError(
-                "Expected one of cpu, cuda, mps, meta, xla device type at start of device string: " + str(type)
+                "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, "
+                "vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: " + str(type)
             )
         self.type = type
         self.index = index
@@ -94,7 +103,7 @@ def jax_device(dev):
     if dev.type == "cuda":
         gpus = _gpus()
         if not gpus:
-            raise RuntimeError(
+            raise CudaUnavailableError(
                 "Torch not compiled with CUDA enabled: no CUDA device is visible to jax. Install "
                 "the project's `cuda` extra (jax[cuda12]) on a machine with an NVIDIA GPU, or use "
                 "device='cpu'."

@@ -163,7 +163,7 @@ class Tensor:
                 "var_no_grad = var.detach()."
             )
         if flag and not (self.dtype.is_floating_point or self.dtype.is_complex):
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = flag
 
     def requires_grad_(self, requires_grad=True):

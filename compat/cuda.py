@@ -29,7 +29,7 @@ def device_count():
 
 def _require():
     if not is_available():
-        raise RuntimeError("Torch not compiled with CUDA enabled: no CUDA device is visible to jax. Install the "
+        raise _device.CudaUnavailableError("Torch not compiled with CUDA enabled: no CUDA device is visible to jax. Install the "
                            "project's `cuda` extra (jax[cuda12]) on a machine with an NVIDIA GPU.")
 
 

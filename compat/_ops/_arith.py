@@ -13,7 +13,7 @@ from jax import lax
 
 from .. import _dispatch, _dtypes
 from .._tensor import Tensor
-from ._common import dtype_of
+from ._common import check_broadcast, dtype_of
 
 __all__ = ["add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide",
            "floor_divide", "remainder", "fmod", "pow", "float_power", "neg", "negative", "positive",
@@ -42,7 +42,12 @@ def _binary(kernel, name, a, b, saves=True, dt=None):
         a = _operand(a, dt) if not hasattr(a, "ndim") or not a.ndim else Tensor._wrap(jnp.asarray(a))
     if not isinstance(b, Tensor):
         b = _operand(b, dt) if not hasattr(b, "ndim") or not b.ndim else Tensor._wrap(jnp.asarray(b))
-    return _apply(kernel, a, b, name=name, saves=saves, dtype=dt.np)
+    try:
+        return _apply(kernel, a, b, name=name, saves=saves, dtype=dt.np)
+    except (TypeError, ValueError):
+        # jax reports a broadcasting failure at trace time; re-raise it in torch's words.
+        check_broadcast(getattr(a, "shape", ()), getattr(b, "shape", ()))
+        raise
 
 
 # ----------------------------------------------------------------------------- kernels
@@ -225,7 +230,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         return _binary(_k_div_trunc, "DivBackward2", input, other, dt=dt)
     if rounding_mode == "floor":
         return _binary(_k_floordiv, "DivBackward2", input, other, dt=dt)
-    raise ValueError(
+    raise RuntimeError(
         f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
     )
 

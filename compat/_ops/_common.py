@@ -7,7 +7,7 @@ from .. import _dtypes
 from .._tensor import Tensor
 
 __all__ = ["result_dtype", "as_operand", "is_tensor", "dtype_of", "wrap_dim", "dims_arg",
-           "float_dtype", "size_arg", "to_tensor", "is_tracer", "check_broadcast", "DIM_ERR"]
+           "float_dtype", "size_arg", "to_tensor", "is_tracer", "check_broadcast", "abs_with_zero_grad", "DIM_ERR"]
 
 _FROM_NP = _dtypes._FROM_NP
 DIM_ERR = "Dimension out of range (expected to be in range of [{lo}, {hi}], but got {d})"
@@ -103,3 +103,12 @@ def check_broadcast(sa, sb):
         if a[i] != b[i] and a[i] != 1 and b[i] != 1:
             raise RuntimeError(f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) at "
                                f"non-singleton dimension {i}")
+
+
+def abs_with_zero_grad(a):
+    """|a| for use inside kernels, with torch's gradient sign(a) (0 at 0; jnp.abs gives 1)."""
+    if jnp.issubdtype(a.dtype, jnp.complexfloating):
+        return jnp.abs(a)
+    if jnp.issubdtype(a.dtype, jnp.unsignedinteger) or a.dtype == jnp.bool_:
+        return a
+    return a * jnp.sign(a)

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import _dispatch, _dtypes, _views
 from .._tensor import Tensor
+from ..autograd._grad_mode import is_grad_enabled
 from ._common import check_broadcast, is_tracer, wrap_dim
 
 __all__ = ["getitem", "setitem", "gather", "scatter", "scatter_add", "scatter_reduce", "index_select",
@@ -170,7 +171,8 @@ def _parse_array(self, it, dim, shape, spec, arrays):
         host = np.asarray(arr)
         lo, hi = host.min(), host.max()
         if hi >= size or lo < -size:
-            raise _oob(int(hi if hi >= size else lo), dim, size)
+            # torch numbers the dim among the index tensors (the k-th index tensor).
+            raise _oob(int(hi if hi >= size else lo), len(arrays), size)
     arrays.append(arr if isinstance(arr, jax.Array) else jnp.asarray(arr))
     spec.append(("a", len(arrays) - 1))
     return dim + 1
@@ -257,6 +259,9 @@ def setitem(self, idx, value):
             )
         return self._set_(_apply(_k_mask_set, self, m, v, name="MaskedFillBackward0"))
     spec, arrays, basic, _ = _parse(self, idx)
+    if basic and self._requires_grad and self.grad_fn is None and is_grad_enabled():
+        # torch writes through a view of the leaf (select/slice then copy_).
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     out = _apply(_k_setitem, self, v, *arrays, name="CopySlices" if basic else "IndexPutBackward0",
                  spec=spec, basic=basic)
     self._set_(out)

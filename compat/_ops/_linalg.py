@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import _dispatch, _dtypes, return_types
 from .._tensor import Tensor
-from ._common import check_broadcast, dims_arg, wrap_dim
+from ._common import abs_with_zero_grad, check_broadcast, dims_arg, wrap_dim
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "einsum", "tensordot",
            "addmm", "addmv", "baddbmm", "addbmm", "norm", "vector_norm", "matrix_norm", "linalg_norm",
@@ -61,6 +61,8 @@ def _check_matmul(a, b):
             )
         return
     ka, kb = sa[-1], sb[0] if nb == 1 else sb[-2]
+    if (na > 2 or nb > 2) and nb != 1 and not (na > 2 and nb == 2):
+        check_broadcast(sa[:-2], sb[:-2])  # batch dims first, as torch
     if nb == 1 and ka != kb:
         rows = math.prod(sa[:-1])
         raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{ka}), vec ({kb})")
@@ -68,12 +70,12 @@ def _check_matmul(a, b):
         rows = math.prod(sa[:-1])
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{ka} and {sb[0]}x{sb[1]})")
     if ka != kb:
+        n = max(len(sa), len(sb)) - 2
+        batch = math.prod(max(x, y) for x, y in zip((1,) * (n - len(sa) + 2) + tuple(sa[:-2]),
+                                                      (1,) * (n - len(sb) + 2) + tuple(sb[:-2])))
         raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: "
-            f"[{math.prod(sb[:-2]) if na > 2 else sb[0]}, {ka}] but got: [{math.prod(sb[:-2])}, {kb}]."
+            f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {ka}] but got: [{batch}, {kb}]."
         )
-    if na > 2 and nb > 2:
-        check_broadcast(sa[:-2], sb[:-2])
 
 
 def matmul(input, other, *, out=None):
@@ -251,7 +253,7 @@ def _safe_root(s, p):
 
 def _k_vector_norm(x, *, ord, axis, keepdims, dtype):
     x = x.astype(dtype)
-    a = jnp.abs(x)
+    a = abs_with_zero_grad(x)
     if ord == math.inf:
         return jnp.max(a, axis=axis, keepdims=keepdims)
     if ord == -math.inf:

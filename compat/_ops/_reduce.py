@@ -114,7 +114,9 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     """Mirrors `torch.prod(input, dim=None, keepdim=False, *, dtype=None)` (one dim at most)."""
     dt = _int_to_long(input, dtype)
     if dim is not None and not isinstance(dim, (int, np.integer)):
-        raise TypeError("prod(): argument 'dim' must be int, not " + type(dim).__name__)
+        raise TypeError(f"prod() received an invalid combination of arguments - got ({type(dim).__name__}), but "
+                        "expected one of:\n * (*, torch.dtype dtype = None)\n * (int dim, bool keepdim = False, *, "
+                        "torch.dtype dtype = None)\n")
     return _apply(_k_prod, input, name="ProdBackward0" if dim is None else "ProdBackward1",
                   axis=_axis(input, dim), keepdims=bool(keepdim), dtype=dt.np)
 
@@ -247,17 +249,23 @@ def _k_argmin(a, *, axis, keepdims):
     return jnp.argmin(a, axis=axis, keepdims=keepdims).astype(np.int64)
 
 
+def _check_arg_nonempty(opname, input, axis):
+    if axis is None and input._data.size == 0:
+        raise IndexError(f"{opname}(): Expected reduction dim to be specified for input.numel() == 0.")
+    _check_nonempty(opname, input, None if axis is None else (axis,))
+
+
 def argmax(input, dim=None, keepdim=False):
     """Mirrors `torch.argmax(input, dim=None, keepdim=False)` (first occurrence; int64)."""
     axis = None if dim is None or input._data.ndim == 0 else wrap_dim(dim, input._data.ndim)
-    _check_nonempty("argmax", input, None if axis is None else (axis,))
+    _check_arg_nonempty("argmax", input, axis)
     return _apply(_k_argmax, input, name="NotDifferentiable", axis=axis, keepdims=bool(keepdim))
 
 
 def argmin(input, dim=None, keepdim=False):
     """Mirrors `torch.argmin`."""
     axis = None if dim is None or input._data.ndim == 0 else wrap_dim(dim, input._data.ndim)
-    _check_nonempty("argmin", input, None if axis is None else (axis,))
+    _check_arg_nonempty("argmin", input, axis)
     return _apply(_k_argmin, input, name="NotDifferentiable", axis=axis, keepdims=bool(keepdim))
 
 
@@ -345,7 +353,8 @@ def _var_args(opname, input, dim, unbiased, keepdim, correction):
         raise RuntimeError(f"{opname}: can't specify both unbiased and correction")
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    _need_float(opname, input, None)
+    if input.dtype._kind < 2:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     return _axis(input, dim), bool(keepdim), float(correction)
 
 
@@ -423,7 +432,7 @@ def _k_log_softmax(a, *, axis, dtype):
 def _softmax_dtype(opname, input, dtype):
     dt = _FROM_NP[input._data.dtype] if dtype is None else _dtypes.to_dtype(dtype)
     if dt._kind < 2:
-        raise RuntimeError(f'"{opname}_lastdim_kernel_impl" not implemented for \'{_SCALAR_NAMES[dt.name]}\'')
+        raise NotImplementedError(f'"{opname}_lastdim_kernel_impl" not implemented for \'{_SCALAR_NAMES[dt.name]}\'')
     return dt
 
 

@@ -52,7 +52,7 @@ def infer_shape(shape, numel):
                 raise RuntimeError("only one dimension can be inferred")
             neg = i
         elif s < 0:
-            raise RuntimeError(f"invalid shape dimension {s}")
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {shape}")
         else:
             known *= s
     if neg >= 0:

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import _dispatch, _dtypes
 from .._tensor import Tensor
+from ._common import abs_with_zero_grad
 
 _apply = _dispatch.apply
 _FROM_NP = _dtypes._FROM_NP
@@ -102,7 +103,7 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, aco
 
 # ----------------------------------------------------------------------------- same-dtype ops
 def _k_abs(a):
-    return jnp.abs(a)
+    return abs_with_zero_grad(a)
 
 
 def _k_sign(a):
@@ -205,7 +206,7 @@ def frac(input, *, out=None):
     """Mirrors `torch.frac`: x - trunc(x) (floating inputs only, as torch)."""
     dt = _FROM_NP[input._data.dtype]
     if dt._kind < 2:
-        raise RuntimeError(f'"frac_cpu" not implemented for \'{_SCALAR_NAMES[dt.name]}\'')
+        raise NotImplementedError(f'"frac_cpu" not implemented for \'{_SCALAR_NAMES[dt.name]}\'')
     return _apply(_k_frac, input, name="FracBackward0")
 
 

@@ -14,6 +14,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import torch.nn.functional as TF
 
 from parity import assert_close
@@ -223,6 +225,29 @@ def test_cross_entropy_probability_parity(shape, weighted, reduction, smoothing)
     check_parity(lambda x, p, w: F.cross_entropy(x, p, w, **kw),
                  lambda x, p, w: TF.cross_entropy(x, p, w, **kw), [x, p, w],
                  [0, 1, 2] if weighted else [0, 1])
+
+
+@settings(max_examples=8, deadline=None)  # each new shape recompiles: keep it small
+@given(n=st.integers(1, 4), c=st.integers(1, 5), extra=st.lists(st.integers(1, 3), max_size=2),
+       weighted=st.booleans(), smoothing=st.sampled_from([0.0, 0.1, 1.0]),
+       reduction=st.sampled_from(REDUCTIONS), probabilities=st.booleans(),
+       seed=st.integers(0, 2**16))
+def test_cross_entropy_random_shapes(n, c, extra, weighted, smoothing, reduction,
+                                     probabilities, seed):
+    rng = np.random.default_rng(seed)
+    x = _randn(rng, n, c, *extra) * 2
+    if probabilities:
+        t = np.moveaxis(rng.dirichlet(np.ones(c), (n, *extra)), -1, 1).astype(np.float32)
+    else:
+        t = rng.integers(-1, c, (n, *extra))
+        t[t == -1] = -100  # some ignored
+    w = rng.uniform(0.2, 2.0, c).astype(np.float32) if weighted else None
+    kw = dict(reduction=reduction, label_smoothing=smoothing)
+    diff = ([0, 1] + ([2] if weighted else [])) if probabilities else [0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # 0/0 when every target is ignored
+        check_parity(lambda x, t, w: F.cross_entropy(x, t, w, **kw),
+                     lambda x, t, w: TF.cross_entropy(x, t, w, **kw), [x, t, w], diff, seed=seed)
 
 
 def test_cross_entropy_label_smoothing_all_ignored_is_nan():
