@@ -59,10 +59,16 @@ _STEPS = {
 # --- cells ------------------------------------------------------------------------------
 
 
-def _check_cell(name, input, hiddens, w_ih, w_hh):
+def _check_cell(name, input, hiddens, w_ih, w_hh, gates):
     x = jnp.asarray(input)
     if x.ndim not in (1, 2):
         raise ValueError(f"{name}: Expected input to be 1D or 2D, got {x.ndim}D instead")
+    rows = gates * w_hh.shape[-1]
+    if w_ih.ndim != 2 or w_hh.ndim != 2 or w_ih.shape[0] != rows or w_hh.shape[0] != rows:
+        raise RuntimeError(
+            f"{name}: expected w_ih ({rows}, input_size) and w_hh ({rows}, {w_hh.shape[-1]}) "
+            f"({gates} gates x hidden_size {w_hh.shape[-1]}), got w_ih {list(w_ih.shape)} and "
+            f"w_hh {list(w_hh.shape)}")
     if x.shape[-1] != w_ih.shape[-1]:
         raise RuntimeError(
             f"input has inconsistent input_size: got {x.shape[-1]} expected {w_ih.shape[-1]}")
@@ -115,7 +121,7 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     if hx is None:
         x = jnp.asarray(input)
         hx = (_zeros_hidden(x, hidden), _zeros_hidden(x, hidden))
-    x = _check_cell("LSTMCell", input, hx, w_ih, w_hh)
+    x = _check_cell("LSTMCell", input, hx, w_ih, w_hh, 4)
     return _lstm_step(linear(x, w_ih, b_ih), tuple(hx), w_hh, b_hh)
 
 
@@ -146,14 +152,14 @@ def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """
     x = jnp.asarray(input)
     h = _zeros_hidden(x, w_hh.shape[-1]) if hx is None else jnp.asarray(hx)
-    _check_cell("GRUCell", x, (h,), w_ih, w_hh)
+    _check_cell("GRUCell", x, (h,), w_ih, w_hh, 3)
     return _gru_step(linear(x, w_ih, b_ih), h, w_hh, b_hh)
 
 
 def _rnn_cell(mode, input, hx, w_ih, w_hh, b_ih, b_hh):
     x = jnp.asarray(input)
     h = _zeros_hidden(x, w_hh.shape[-1]) if hx is None else jnp.asarray(hx)
-    _check_cell("RNNCell", x, (h,), w_ih, w_hh)
+    _check_cell("RNNCell", x, (h,), w_ih, w_hh, 1)
     return _STEPS[mode](linear(x, w_ih, b_ih), h, w_hh, b_hh)
 
 

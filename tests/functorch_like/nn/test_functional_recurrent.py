@@ -6,6 +6,8 @@ of sum(out * g) (random g for every output) w.r.t. the input, the initial states
 weight. float32 tolerances rtol 1e-5 / atol 2e-6 (sequences of <= 5 steps; the recurrence
 compounds rounding of differently ordered matmul sums); float64 to 1e-10.
 """
+import re
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -120,6 +122,10 @@ def test_cell_errors():
     with pytest.raises(RuntimeError, match="hidden1 has inconsistent hidden_size: got 5, "
                                            "expected 4"):
         F.lstm_cell(jnp.zeros((2, 3)), (jnp.zeros((2, 4)), jnp.zeros((2, 5))), w_ih, w_hh)
+    with pytest.raises(RuntimeError, match=re.escape(
+            "GRUCell: expected w_ih (12, input_size) and w_hh (12, 4) (3 gates x hidden_size "
+            "4), got w_ih [16, 3] and w_hh [16, 4]")):
+        F.gru_cell(jnp.zeros((2, 3)), None, w_ih, w_hh)
     with pytest.raises(RuntimeError, match="GRUCell: input is 2-D but hidden0 is 1-D"):
         F.gru_cell(jnp.zeros((2, 3)), jnp.zeros(4), jnp.zeros((12, 3)), jnp.zeros((12, 4)))
 
