@@ -199,3 +199,34 @@ def test_wrong_input_shape_raises_torchs_error():
     with pytest.raises(RuntimeError, match="channels"):
         models.mnist_cnn.apply(models.mnist_cnn.init(jax.random.key(0)),
                                jnp.zeros((2, 3, 28, 28), jnp.float32))
+
+
+def test_cnn_nchw_path_matches_torch_too(monkeypatch):
+    """The NCHW ops path (used off CPU) gives torch's outputs and gradients as well."""
+    from functorch_like.models import _cnn
+
+    calls = []
+    monkeypatch.setattr(_cnn, "_channels_last_ok", lambda p, x: calls.append(1) or False)
+    torch.manual_seed(0)
+    module = TorchCNN().eval()
+    params = _as_params(module)
+    x = np.random.default_rng(5).standard_normal((2, 1, 28, 28)).astype(np.float32)
+    tx = torch.tensor(x, requires_grad=True)
+    t_out = module(tx)
+    t_grads = torch.autograd.grad(t_out.sum(), [tx, *module.parameters()])
+    out, (g_params, g_x) = jax.value_and_grad(
+        lambda p, xx: jnp.sum(models.mnist_cnn.apply(p, xx)), argnums=(0, 1))(params, jnp.asarray(x))
+    assert calls  # the NCHW path really ran
+    assert float(out) == pytest.approx(t_out.sum().item(), rel=1e-5)
+    assert_close(g_x, t_grads[0], rtol=1e-5, atol=1e-4)
+    for (k, _), tg in zip(module.named_parameters(), t_grads[1:]):
+        assert_close(g_params[k], tg, rtol=1e-5, atol=1e-4, msg=k)
+
+
+def test_cnn_uses_channels_last_on_cpu():
+    from functorch_like.models import _cnn
+
+    params = models.mnist_cnn.init(jax.random.key(0))
+    x = jnp.zeros((2, 1, 28, 28), jnp.float32)
+    assert _cnn._channels_last_ok(params, x) == (jax.default_backend() == "cpu")
+    assert not _cnn._channels_last_ok(params, x[0])  # unbatched: the NCHW ops' rules
