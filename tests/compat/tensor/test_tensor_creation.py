@@ -213,38 +213,37 @@ def test_rng_state_roundtrip_and_fork():
 
 
 def test_random_shapes_dtypes_ranges():
+    # One sample size (N) throughout: every distinct shape costs a kernel compile.
+    N = 2000
     compat.manual_seed(0)
-    r = compat.rand(2000)
-    assert r.dtype is compat.float32 and r.shape == (2000,) and 0 <= r.min().item() and r.max().item() < 1
+    r = compat.rand(N)
+    assert r.dtype is compat.float32 and r.shape == (N,) and 0 <= r.min().item() and r.max().item() < 1
     assert abs(r.mean().item() - 0.5) < 0.03
-    n = compat.randn(100, 40, dtype=compat.float64)
-    assert n.dtype is compat.float64 and abs(n.mean().item()) < 0.05 and abs(n.std().item() - 1) < 0.05
-    i = compat.randint(3, 8, (1000,))
+    n = compat.randn(N, dtype=compat.float64)
+    assert n.dtype is compat.float64 and abs(n.mean().item()) < 0.07 and abs(n.std().item() - 1) < 0.05
+    i = compat.randint(3, 8, (N,))
     assert i.dtype is compat.int64 and i.min().item() == 3 and i.max().item() == 7
-    assert compat.randint(5, (2, 3), dtype=compat.int32).dtype is compat.int32
+    assert compat.randint(5, (N,), dtype=compat.int32).dtype is compat.int32
     p = compat.randperm(50)
     assert sorted(p.tolist()) == list(range(50)) and p.dtype is compat.int64
-    m = compat.normal(compat.zeros(1000) + 3, compat.ones(1000) * 2)
+    m = compat.normal(r * 0 + 3, r * 0 + 2)
     assert abs(m.mean().item() - 3) < 0.3 and abs(m.std().item() - 2) < 0.3
-    assert compat.normal(2.0, 0.5, (3, 2)).shape == (3, 2)
-    assert compat.normal(compat.zeros(3), 1.0).shape == (3,)
-    b = compat.bernoulli(compat.full((2000,), 0.3))
+    assert compat.normal(2.0, 0.5, (N,)).shape == (N,) and compat.normal(r, 1.0).shape == (N,)
+    b = compat.bernoulli(r * 0 + 0.3)
     assert b.dtype is compat.float32 and set(b.unique().tolist()) <= {0.0, 1.0} and abs(b.mean().item() - 0.3) < 0.04
-    w = compat.tensor([0.0, 1.0, 3.0])
-    s = compat.multinomial(w, 2000, replacement=True)
+    s = compat.multinomial(compat.tensor([0.0, 1.0, 3.0]), N, replacement=True)
     assert s.dtype is compat.int64 and (s != 0).all().item() and abs((s == 2).float().mean().item() - 0.75) < 0.04
     wo = compat.multinomial(compat.ones(2, 5), 5)
     assert wo.shape == (2, 5) and all(sorted(row) == list(range(5)) for row in wo.tolist())
-    like = (compat.rand_like(compat.ones(2, dtype=compat.float64)), compat.randn_like(compat.ones(3, 1)),
-            compat.randint_like(compat.ones(2), 4))
-    assert [(t.dtype, tuple(t.shape)) for t in like] == [(compat.float64, (2,)), (compat.float32, (3, 1)),
-                                                        (compat.float32, (2,))]
+    like = (compat.rand_like(n), compat.randn_like(r), compat.randint_like(r, 4))
+    assert [(t.dtype, tuple(t.shape)) for t in like] == [(compat.float64, (N,)), (compat.float32, (N,)),
+                                                        (compat.float32, (N,))]
     assert compat.rand(2, requires_grad=True).requires_grad
 
 
 def test_inplace_random_methods():
     compat.manual_seed(1)
-    x = compat.empty(3000)
+    x = compat.empty(2000)
     x.uniform_(-2, 3)
     assert -2 <= x.min().item() and x.max().item() < 3 and abs(x.mean().item() - 0.5) < 0.1
     x.normal_(1.0, 0.5)
