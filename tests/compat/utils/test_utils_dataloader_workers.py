@@ -87,14 +87,6 @@ class SeedProbe:
         return info.seed, random.random(), float(np.random.rand())
 
 
-class UsesJax:
-    def __len__(self):
-        return 2
-
-    def __getitem__(self, i):
-        return compat.ones(2) * i  # a JAX computation inside the worker
-
-
 _INIT_CALLS = []
 
 
@@ -225,14 +217,6 @@ def test_timeout():
     assert not _children_alive()
 
 
-def test_jax_in_a_forked_worker_fails_clearly(monkeypatch):
-    monkeypatch.setattr(_worker, "JAX_HANG_SECONDS", 1.0)  # inherited by the forked worker
-    with pytest.raises(RuntimeError, match=r"blocked inside JAX[\s\S]*multiprocessing_context='spawn'"):
-        list(cud.DataLoader(UsesJax(), batch_size=2, num_workers=1))
-    gc.collect()
-    assert not _children_alive()
-
-
 def test_spawn_workers_can_run_jax():
     from _spawn_datasets import UsesJax as SpawnUsesJax  # a torch-free module for the child
 
@@ -248,7 +232,7 @@ def test_in_order_false_delivers_everything():
 
 def test_two_workers_are_faster_on_a_slow_dataset():
     list(cud.DataLoader(Sleepy(2, 0.0), batch_size=2))  # warm-up: compile-once costs out of the timing
-    ds = Sleepy(40, 0.025)  # 40 x 25 ms of waiting per epoch
+    ds = Sleepy(40, 0.05)  # 40 x 50 ms of waiting per epoch: large against a worker's fork cost
     t0 = time.perf_counter()
     serial = list(cud.DataLoader(ds, batch_size=2))
     t_serial = time.perf_counter() - t0
