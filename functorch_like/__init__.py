@@ -1,7 +1,9 @@
 """functorch_like: PyTorch's training semantics as pure functions on JAX."""
 from . import data as data
+from . import models as models
 from . import nn as nn
 from . import optim as optim
+from . import train as train
 
 from ._functional_call import functional_call as functional_call
 from ._grad import grad as grad
@@ -31,3 +33,5 @@ __all__ += [
     "vjp",
     "vmap",
 ]
+# pure (init, apply) models and jitted training steps
+__all__ += ["models", "train"]
