@@ -2,7 +2,9 @@
 
 Runs both libraries side by side in one process and interleaves their timing windows
 (torch, ours, torch, ours, ...), so a change in machine load hits both alike. Reports the
-median steps/s of each and the median of the per-round ratios. See benchmarks/README.md.
+median steps/s of each, the median of the per-round ratios, and CPU time per step. Data
+are random arrays of MNIST's shapes (speed does not depend on the values). See
+benchmarks/README.md.
 
 Usage:
   python benchmarks/bench_functional.py                 # MLP + CNN train, CNN eval
@@ -148,31 +150,50 @@ def ours_eval(name, state_dict, rng, *, xla_defaults=False):
     return run
 
 
-def interleave(runners, rounds, window):
-    """Round-robin timing windows; returns {name: [steps/s per round]}."""
+def _chunk(run, target=0.05):
+    """Steps per timed call so one call takes ~`target` s (keeps sync/timer cost small)."""
+    n, start = 1, time.perf_counter()
+    run(1)
+    once = max(time.perf_counter() - start, 1e-6)
+    return max(1, int(target / once))
+
+
+def interleave(runners, rounds, window, pause=0.2):
+    """Round-robin timing windows; returns {name: ([steps/s], [CPU ms/step]) per round}.
+
+    Each window starts after `pause` seconds idle, so the previous runner's thread pool
+    (torch's OpenMP threads, XLA's Eigen pool) has stopped spinning and does not compete
+    with the next one. CPU time is the whole process's (all threads): for torch it
+    includes its OpenMP threads' spin-waiting, for XLA its thread pool's work.
+    """
     for run in runners.values():  # compile / warm up
         run(3)
-    rates = {name: [] for name in runners}
+    chunks = {name: _chunk(run) for name, run in runners.items()}
+    rates = {name: ([], []) for name in runners}
     for _ in range(rounds):
         for name, run in runners.items():
-            n, start = 0, time.perf_counter()
+            time.sleep(pause)
+            n, start, cpu = 0, time.perf_counter(), time.process_time()
             while True:
-                run(1)
-                n += 1
+                run(chunks[name])
+                n += chunks[name]
                 elapsed = time.perf_counter() - start
                 if elapsed >= window:
                     break
-            rates[name].append(n / elapsed)
+            rates[name][0].append(n / elapsed)
+            rates[name][1].append((time.process_time() - cpu) / n * 1e3)
     return rates
 
 
 def report(title, rates, unit="steps/s"):
-    base = rates["torch eager"]
+    base = rates["torch eager"][0]
     print(f"\n{title}")
-    print(f"  {'':34s} {'median ' + unit:>16s} {'min':>8s} {'max':>8s} {'x torch':>8s}")
-    for name, r in rates.items():
+    print(f"  {'':34s} {'median ' + unit:>16s} {'min':>8s} {'max':>8s} {'x torch':>8s} "
+          f"{'CPU ms/step':>12s}")
+    for name, (r, cpu) in rates.items():
         ratio = statistics.median(a / b for a, b in zip(r, base))
-        print(f"  {name:34s} {statistics.median(r):16.2f} {min(r):8.2f} {max(r):8.2f} {ratio:8.2f}")
+        print(f"  {name:34s} {statistics.median(r):16.2f} {min(r):8.2f} {max(r):8.2f} "
+              f"{ratio:8.2f} {statistics.median(cpu):12.2f}")
 
 
 def main(argv=None):
@@ -180,6 +201,8 @@ def main(argv=None):
     parser.add_argument("--models", default="mlp,cnn", help="comma list of mlp,cnn")
     parser.add_argument("--rounds", type=int, default=7, help="timing windows per runner")
     parser.add_argument("--window", type=float, default=1.0, help="seconds per window")
+    parser.add_argument("--pause", type=float, default=0.2,
+                        help="idle seconds before each timing window")
     parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
     parser.add_argument("--no-eval", action="store_true", help="skip the batch-1000 eval timing")
     parser.add_argument("--xla-defaults", action="store_true",
@@ -199,7 +222,7 @@ def main(argv=None):
                 name, state_dict, rng, xla_defaults=True)
         opt = "SGD lr 0.01" if name == "mlp" else "Adam lr 1e-3, dropout on"
         report(f"{name.upper()} train, batch {BATCH}, {opt}",
-               interleave(runners, args.rounds, args.window))
+               interleave(runners, args.rounds, args.window, args.pause))
         if not args.no_eval:
             runners = {"torch eager": torch_eval(name, state_dict, rng),
                        "functorch_like jitted eval": ours_eval(name, state_dict, rng)}
@@ -207,7 +230,7 @@ def main(argv=None):
                 runners["functorch_like, XLA CPU defaults"] = ours_eval(
                     name, state_dict, rng, xla_defaults=True)
             report(f"{name.upper()} eval, batch {EVAL_BATCH} (forward + argmax)",
-                   interleave(runners, args.rounds, args.window), unit="batches/s")
+                   interleave(runners, args.rounds, args.window, args.pause), unit="batches/s")
     return 0
 
 
