@@ -220,6 +220,15 @@ def binary_result_type(a, b):
     return d
 
 
+def cached_result_type(*operands):
+    """`result_type(*operands)` memoised on the operand kinds (None operands are skipped)."""
+    key = tuple(_operand_key(x) for x in operands if x is not None)
+    d = _BINARY_CACHE.get(key)
+    if d is None:
+        d = _BINARY_CACHE[key] = result_type(*operands)
+    return d
+
+
 def can_cast(from_, to):
     """Mirrors `torch.can_cast(from_, to)`: same-kind casting as torch defines it.
 

@@ -7,6 +7,8 @@ Every op promotes its operands with torch's rules (`compat._dtypes.result_type`:
 tensors over zero-dim tensors over Python scalars) and passes the result dtype to the kernel
 as a static argument; the kernel casts inside, so each input's gradient keeps its own dtype.
 """
+import math
+
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
@@ -25,8 +27,31 @@ _brt = _dtypes.binary_result_type
 _SCALAR_NAMES = _dtypes.SCALAR_NAMES
 
 
+_SCALAR_CACHE = {}
+
+
 def _operand(x, dt):
-    # A Python scalar becomes a numpy scalar of the promoted dtype (strongly typed in jit).
+    """A Python scalar as a 0-d array of the promoted dtype (strongly typed inside jit).
+
+    Device arrays for recently used scalars are cached: passing a ready jax array to a
+    jitted kernel skips a host-to-device transfer per call.
+    """
+    t = type(x)
+    if t is float or t is int or t is bool:
+        # The sign bit is part of the key so that 0.0 and -0.0 stay distinct; NaN is not cached.
+        key = (x, t, dt.np, math.copysign(1.0, x) if t is float else 0)
+        arr = _SCALAR_CACHE.get(key)
+        if arr is None:
+            if len(_SCALAR_CACHE) > 4096:
+                _SCALAR_CACHE.clear()
+            arr = jnp.asarray(_host_scalar(x, dt))
+            if x == x:
+                _SCALAR_CACHE[key] = arr
+        return arr
+    return _host_scalar(x, dt)
+
+
+def _host_scalar(x, dt):
     try:
         return np.asarray(x, dtype=dt.np)
     except OverflowError:  # torch wraps out-of-range integer scalars (int8 + 1000)

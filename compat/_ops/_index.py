@@ -19,6 +19,7 @@ import numpy as np
 from .. import _dispatch, _dtypes, _views
 from .._tensor import Tensor
 from ..autograd._grad_mode import is_grad_enabled
+from ._arith import _operand
 from ._common import check_broadcast, is_tracer, wrap_dim
 
 __all__ = ["getitem", "setitem", "gather", "scatter", "scatter_add", "scatter_reduce", "index_select",
@@ -509,7 +510,7 @@ def masked_fill(input, mask, value):
                                f"{value._data.ndim} dimension(s).")
         v = value
     else:
-        v = np.asarray(value, input.dtype.np)
+        v = _operand(value, input.dtype)
     check_broadcast(mask._data.shape, input._data.shape)
     name = "MaskedFillBackward1" if isinstance(value, Tensor) else "MaskedFillBackward0"
     return _apply(_k_masked_fill, input, mask, v, name=name)
@@ -585,9 +586,9 @@ def where(condition, input=None, other=None, *, out=None):
     if condition._data.dtype != np.bool_:
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{_SCALAR_NAMES[condition.dtype.name]}")
-    dt = _dtypes.result_type(input, other)
-    a = input if isinstance(input, Tensor) else np.asarray(input, dt.np)
-    b = other if isinstance(other, Tensor) else np.asarray(other, dt.np)
+    dt = _dtypes.binary_result_type(input, other)
+    a = input if isinstance(input, Tensor) else _operand(input, dt)
+    b = other if isinstance(other, Tensor) else _operand(other, dt)
     try:
         return _apply(_k_where, condition, a, b, name="WhereBackward0", dtype=dt.np)
     except (TypeError, ValueError):

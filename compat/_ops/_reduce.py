@@ -13,6 +13,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+import functorch_like.nn.functional as _F
+
 from .. import _dispatch, _dtypes, return_types
 from .._tensor import Tensor
 from ._common import dims_arg, wrap_dim
@@ -421,31 +423,28 @@ def count_nonzero(input, dim=None):
 
 
 # ----------------------------------------------------------------------------- softmax
-def _k_softmax(a, *, axis, dtype):
-    return jax.nn.softmax(a.astype(dtype), axis=axis)
-
-
-def _k_log_softmax(a, *, axis, dtype):
-    return jax.nn.log_softmax(a.astype(dtype), axis=axis)
-
-
 def _softmax_dtype(opname, input, dtype):
     dt = _FROM_NP[input._data.dtype] if dtype is None else _dtypes.to_dtype(dtype)
     if dt._kind < 2:
         raise NotImplementedError(f'"{opname}_lastdim_kernel_impl" not implemented for \'{_SCALAR_NAMES[dt.name]}\'')
-    return dt
+    return None if dtype is None else dt.np.name
 
 
 def softmax(input, dim, dtype=None):
-    """Mirrors `torch.softmax(input, dim, dtype=None)` (jax.nn.softmax along `dim`)."""
+    """Mirrors `torch.softmax(input, dim, dtype=None)` (the core's `softmax` along `dim`).
+
+    Example:
+        >>> compat.zeros(2, 2).softmax(1)
+        tensor([[0.5000, 0.5000],
+                [0.5000, 0.5000]])
+    """
     dt = _softmax_dtype("softmax", input, dtype)
-    axis = wrap_dim(dim, input._data.ndim) if input._data.ndim else None
-    return _apply(_k_softmax, input, name="SoftmaxBackward0", axis=axis, dtype=dt.np)
+    wrap_dim(dim, input._data.ndim)
+    return _apply(_F.softmax, input, name="SoftmaxBackward0", dim=dim, dtype=dt)
 
 
 def log_softmax(input, dim, dtype=None):
-    """Mirrors `torch.log_softmax(input, dim, dtype=None)`."""
+    """Mirrors `torch.log_softmax(input, dim, dtype=None)` (the core's `log_softmax`)."""
     dt = _softmax_dtype("log_softmax", input, dtype)
-    axis = wrap_dim(dim, input._data.ndim) if input._data.ndim else None
-    return _apply(_k_log_softmax, input, name="LogSoftmaxBackward0", axis=axis, dtype=dt.np)
-
+    wrap_dim(dim, input._data.ndim)
+    return _apply(_F.log_softmax, input, name="LogSoftmaxBackward0", dim=dim, dtype=dt)

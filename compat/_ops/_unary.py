@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import _dispatch, _dtypes
 from .._tensor import Tensor
+from ._arith import _operand
 from ._common import abs_with_zero_grad
 
 _apply = _dispatch.apply
@@ -237,7 +238,7 @@ def _k_clamp_max(a, hi, *, dtype):
 def _bound(b, dt):
     if isinstance(b, Tensor):
         return b
-    return np.asarray(b, dtype=dt.np)
+    return _operand(b, dt)
 
 
 def clamp(input, min=None, max=None, *, out=None):
@@ -253,7 +254,7 @@ def clamp(input, min=None, max=None, *, out=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     tensors = isinstance(min, Tensor) or isinstance(max, Tensor)
-    dt = _dtypes.result_type(input, *(b for b in (min, max) if b is not None))
+    dt = _dtypes.cached_result_type(input, min, max)
     name = "ClampBackward0" if tensors else "ClampBackward1"
     if max is None:
         return _apply(_k_clamp_min, input, _bound(min, dt), name="ClampMinBackward0" if tensors else name,
