@@ -96,6 +96,7 @@ class _Program:
         self.lr_slots = [(g, k) for opt in state.optimizers for g in opt.param_groups
                          for k in sorted(g) if _is_hyper(g[k])]
         self.jitted = jax.jit(self.pure, donate_argnums=(0,))
+        self._steady = None
 
     # ---------------------------------------------------------------- tracing
     def pure(self, donated, kept, lrs, arg_leaves):
@@ -167,30 +168,37 @@ class _Program:
         return out_arrays, ret_arrays
 
     # ---------------------------------------------------------------- calling
-    def prepare(self):
-        """Collects the unique state boxes and their current arrays, in slot order."""
-        boxes, arrays, seen = [], [], {}
-        for s in self.state.slots:
-            v = s.get()
+    def prepare(self, vals):
+        """The unique state boxes and their current arrays, in slot order.
+
+        Steady state (the slots hold the very boxes the last write-back left there) reuses
+        the last layout: one identity check per slot instead of a fresh walk.
+        """
+        steady = self._steady
+        if steady is not None and all(vals[i] is b for i, b in steady):
+            return [b._data if isinstance(b, Tensor) else vals[b[1]] for b in self._boxes], True
+        boxes, arrays, seen = [], [], set()
+        for i, (s, v) in enumerate(zip(self.state.slots, vals)):
             if s.kind == "array":
-                boxes.append((s,))
+                boxes.append((s, i))
                 arrays.append(v)
             elif isinstance(v, Tensor) and id(v) not in seen:
-                seen[id(v)] = True
+                seen.add(id(v))
                 boxes.append(v)
                 arrays.append(v._data)
         self._boxes = boxes
-        return arrays
+        return arrays, False
 
-    def run(self, args, kwargs):
-        arrays = self.prepare()
+    def run(self, args, kwargs, vals):
+        arrays, steady = self.prepare(vals)
         if self.slot_out is None:
             # Donate only state that the step rewrites in place (parameters, buffers,
             # optimizer state); gradients are replaced by fresh tensors and not donated.
             self.donate_mask = tuple(
                 isinstance(b, Tensor) and not _is_grad_box(b, self.state) for b in self._boxes)
-        donated = [a for a, d in zip(arrays, self.donate_mask) if d]
-        kept = [a for a, d in zip(arrays, self.donate_mask) if not d]
+        mask = self.donate_mask
+        donated = [a for a, d in zip(arrays, mask) if d]
+        kept = [a for a, d in zip(arrays, mask) if not d]
         lrs = [tuple(map(float, g[k])) if isinstance(g[k], tuple) else float(g[k]) for g, k in self.lr_slots]
         arg_leaves, self.arg_tree = jax.tree_util.tree_flatten(
             (args, kwargs), is_leaf=lambda x: isinstance(x, Tensor))
@@ -200,14 +208,53 @@ class _Program:
         self.arg_consts = [_DYNAMIC if isinstance(a, (Tensor, jax.Array, np.ndarray)) else a for a in arg_leaves]
         arg_leaves = [a._data if isinstance(a, Tensor) else (a if isinstance(a, (jax.Array, np.ndarray)) else None)
                       for a in arg_leaves]
-        pre = [(s, s.get()) for s in self.state.slots]
+        compiles = self.owner.stats.compiles
         try:
             outs, rets = self.jitted(donated, kept, lrs, arg_leaves)
         except _TRACE_ERRORS:
-            self._restore(pre, arrays)
+            self._restore(list(zip(self.state.slots, vals)), arrays)
             raise
-        self._write_back(outs, arrays)
+        if steady and self.owner.stats.compiles == compiles:
+            for box, idx, flag in self._plan:  # the same boxes as last time: rebind their arrays
+                box._data = outs[idx]
+                if box.grad_fn is not None or box._requires_grad is not flag:
+                    box.grad_fn, box._requires_grad = None, flag
+                if box._views:
+                    box._refresh_views()
+            for slot, idx in self._array_plan:
+                slot.set(outs[idx])
+        else:
+            self._write_back(outs, arrays)
+            self._make_plan()
         return self._rebuild_return(rets)
+
+    def _make_plan(self):
+        """Records where each output goes, for the next steady-state call."""
+        plan, array_plan, steady, seen = [], [], [], set()
+        for i, (s, idx) in enumerate(zip(self.state.slots, self.slot_out)):
+            v = s.get()
+            if s.kind == "array":
+                array_plan.append((s, idx))
+                continue
+            steady.append((i, v))
+            if isinstance(v, Tensor) and id(v) not in seen:
+                seen.add(id(v))
+                plan.append((v, idx, self.out_flags[idx]))
+        self._plan, self._array_plan, self._steady = plan, array_plan, steady
+        # The next call's prepare() must list boxes in this same order.
+        boxes, seen = [], set()
+        for i, s in enumerate(self.state.slots):
+            v = s.get()
+            if s.kind == "array":
+                boxes.append((s, i))
+            elif isinstance(v, Tensor) and id(v) not in seen:
+                seen.add(id(v))
+                boxes.append(v)
+        if len(boxes) != len(self._boxes) or any(
+                isinstance(a, Tensor) != isinstance(b, Tensor) for a, b in zip(boxes, self._boxes)):
+            self._steady = None  # the layout changed: the next call takes the general path
+        else:
+            self._boxes = boxes
 
     def _restore(self, pre, arrays):
         for s, v in pre:
@@ -309,17 +356,14 @@ class CompiledFunction:
     def __get__(self, obj, objtype=None):
         return self if obj is None else functools.partial(self.__call__, obj)
 
-    def _signature(self, state):
-        return tuple((type(s.get()) is not type(None)) for s in state.slots)
-
-    def _static_key(self, state, args, kwargs):
+    def _static_key(self, state, args, kwargs, sig):
         flags = tuple(m.training for m in state.modules)
         hyper = tuple(
             tuple((k, _hashable(v)) for k, v in sorted(g.items()) if k != "params" and not _is_hyper(v))
             for opt in state.optimizers for g in opt.param_groups)
         leaves, tree = jax.tree_util.tree_flatten((args, kwargs), is_leaf=lambda x: isinstance(x, Tensor))
         consts = tuple(_hashable(v) for v in leaves if not isinstance(v, (Tensor, jax.Array, np.ndarray)))
-        return (is_grad_enabled(), flags, hyper, self._signature(state), tree, consts)
+        return (is_grad_enabled(), flags, hyper, sig, tree, consts)
 
     def __call__(self, *args, **kwargs):
         self.stats.calls += 1
@@ -328,10 +372,14 @@ class CompiledFunction:
             self.stats.eager_calls += 1
             return self.fn(*args, **kwargs)
         state = self._state
-        if state is None or self._signature(state) != self._state_sig:
+        if state is not None:
+            vals = [s.get() for s in state.slots]
+            sig = tuple(v is not None for v in vals)
+        if state is None or sig != self._state_sig:
             state = self._state = _compile_state.discover(self.fn, args, kwargs)
-            self._state_sig = self._signature(state)
-        key = self._static_key(state, args, kwargs)
+            vals = [s.get() for s in state.slots]
+            sig = self._state_sig = tuple(v is not None for v in vals)
+        key = self._static_key(state, args, kwargs, sig)
         prog = self._programs.get(key)
         if prog is None:
             prog = self._programs[key] = _Program(self, state)
@@ -340,7 +388,7 @@ class CompiledFunction:
                       self._pending_reason)
         self._last_key = key
         try:
-            return prog.run(args, kwargs)
+            return prog.run(args, kwargs, vals)
         except _TRACE_ERRORS as e:
             self._eager = True
             cause = _cause(e)

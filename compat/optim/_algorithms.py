@@ -97,7 +97,8 @@ class Adagrad(Optimizer):
                             maximize=g["maximize"])
 
     def _hyper(self, g):
-        return {"lr": g["lr"], "lr_decay": g["lr_decay"], "weight_decay": g["weight_decay"], "eps": g["eps"]}
+        return {"lr": g["lr"], "lr_decay": g["lr_decay"], "weight_decay": g["weight_decay"], "eps": g["eps"],
+                "initial_accumulator_value": g["initial_accumulator_value"]}
 
 
 class RMSprop(Optimizer):

@@ -30,14 +30,25 @@ class _Required:
 required = _Required()
 
 
+def _full_state(tx, p, kept, hyper):
+    """The core's optax state of `p` from what a parameter keeps: (count, inner_state).
+
+    The hyperparameters are not kept per parameter (they would be copies of the group's
+    options): each step injects the group's current values, in the template's dtypes.
+    """
+    template = jax.eval_shape(tx.init, p)
+    count, inner = kept
+    hp = {k: jnp.asarray(hyper[k], v.dtype) for k, v in template.hyperparams.items()}
+    return template._replace(count=count, hyperparams=hp, inner_state=inner)
+
+
 @functools.partial(jax.jit, static_argnums=0)
 def _update_group(tx, params, grads, states, hyper):
     new_params, new_states = [], []
-    for p, g, s in zip(params, grads, states):
-        s = core.set_hyperparams(s, **hyper)
-        upd, s = tx.update(g, s, p)
+    for p, g, kept in zip(params, grads, states):
+        upd, s = tx.update(g, _full_state(tx, p, kept, hyper), p)
         new_params.append(optax.apply_updates(p, upd))
-        new_states.append(s)
+        new_states.append((s.count, s.inner_state))
     return new_params, new_states
 
 
@@ -47,8 +58,9 @@ class Optimizer:
     Subclasses define `_make_tx(group)` (the core transformation for a group's static
     options) and `_hyper(group)` (its numeric hyperparameters by core name).
 
-    Differences from PyTorch: `state[p]` holds the optax state of `p` under "optax" (torch's
-    named entries are produced by `state_dict()`); `foreach`/`fused`/`capturable`/
+    Differences from PyTorch: `state[p]` holds the optax state of `p` (its step count and the
+    transformation's inner state; hyperparameters come from the group) under "optax" --
+    torch's named entries are produced by `state_dict()`; `foreach`/`fused`/`capturable`/
     `differentiable` are accepted and ignored.
     """
 
@@ -155,7 +167,8 @@ class Optimizer:
         for p in params:
             st = self.state[p]
             if "optax" not in st:
-                st["optax"] = _to_tensors(tx.init(p._data))
+                init = tx.init(p._data)
+                st["optax"] = _to_tensors((init.count, init.inner_state))
             states.append(st["optax"])
         hyper = self._hyper(group)
         new_p, new_s = _update_group(
@@ -184,7 +197,9 @@ class Optimizer:
             for p in g["params"]:
                 st = self.state.get(p)
                 if st and "optax" in st:
-                    entries = core.torch_state(_to_arrays(st["optax"]))
+                    tx = self._tx_for(g)
+                    full = _full_state(tx, p._data, _to_arrays(st["optax"]), self._hyper(g))
+                    entries = core.torch_state(full)
                     state[index[id(p)]] = {k: _entry_tensor(k, v) for k, v in entries.items()}
         return {"state": state, "param_groups": groups}
 
@@ -212,7 +227,7 @@ class Optimizer:
                 s = tx.init(p._data)
                 vals = {k: (v._data if isinstance(v, Tensor) else jnp.asarray(v)) for k, v in entries.items()}
                 s = core.load_torch_state(s, **vals)
-                self.state[p]["optax"] = _to_tensors(s)
+                self.state[p]["optax"] = _to_tensors((s.count, s.inner_state))
 
 
 def _entry_tensor(name, v):
