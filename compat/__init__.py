@@ -26,7 +26,7 @@ from ._ops._unary import *  # noqa: E402,F401,F403
 from ._ops._reduce import *  # noqa: E402,F401,F403
 from ._ops._shape import *  # noqa: E402,F401,F403
 from ._ops._index import (  # noqa: E402,F401
-    argwhere, gather, index_add, index_copy, index_fill, index_select, masked_fill, masked_scatter,
+    argwhere, gather, index_put, index_add, index_copy, index_fill, index_select, masked_fill, masked_scatter,
     masked_select, nonzero, scatter, scatter_add, scatter_reduce, take, take_along_dim, where,
 )
 from ._ops._sort import *  # noqa: E402,F401,F403
@@ -41,6 +41,7 @@ from ._random import (  # noqa: E402,F401
     Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed, multinomial, normal,
     poisson, rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state,
 )
+from ._config import *  # noqa: E402,F401,F403
 from ._printing import get_printoptions, printoptions, set_printoptions  # noqa: E402,F401
 from . import return_types, random, linalg, cuda, backends, accelerator  # noqa: E402,F401
 

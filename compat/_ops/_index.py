@@ -22,7 +22,7 @@ from ..autograd._grad_mode import is_grad_enabled
 from ._arith import _operand
 from ._common import check_broadcast, is_tracer, wrap_dim
 
-__all__ = ["getitem", "setitem", "gather", "scatter", "scatter_add", "scatter_reduce", "index_select",
+__all__ = ["getitem", "setitem", "index_put", "gather", "scatter", "scatter_add", "scatter_reduce", "index_select",
            "index_add", "index_copy", "index_fill", "masked_fill", "masked_select", "masked_scatter",
            "take", "take_along_dim", "where", "nonzero", "argwhere"]
 
@@ -266,6 +266,25 @@ def setitem(self, idx, value):
     out = _apply(_k_setitem, self, v, *arrays, name="CopySlices" if basic else "IndexPutBackward0",
                  spec=spec, basic=basic)
     self._set_(out)
+
+
+def _k_index_put_add(a, v, *arrays, spec):
+    idx = _decode(spec, arrays)
+    return a.at[idx].add(jnp.broadcast_to(v.astype(a.dtype), a[idx].shape))
+
+
+def index_put(input, indices, values, accumulate=False):
+    """Mirrors `torch.index_put(input, indices, values, accumulate=False)` (out of place).
+
+    `indices` is a tuple of index tensors; with accumulate=True repeated indices add up.
+    """
+    out = input.clone()
+    if not accumulate:
+        setitem(out, tuple(indices), values)
+        return out
+    spec, arrays, _, _ = _parse(out, tuple(indices))
+    v = values if isinstance(values, Tensor) else np.asarray(values, input.dtype.np)
+    return _apply(_k_index_put_add, input, v, *arrays, name="IndexPutBackward0", spec=spec)
 
 
 # ----------------------------------------------------------------------------- gather / scatter

@@ -78,8 +78,16 @@ def _ne(self, other):
     return _compare.ne(self, other)
 
 
-def _prop(fn):
-    return property(fn)
+def _iter(self):
+    if self._data.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return iter(_shape.unbind(self, 0))
+
+
+def _contains(self, element):
+    if not isinstance(element, (Tensor, int, float, bool, complex)):
+        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}.")
+    return bool(_compare.eq(self, element).any().item())
 
 
 T = Tensor
@@ -122,13 +130,20 @@ T.__le__ = _compare.le
 T.__gt__ = _compare.gt
 T.__ge__ = _compare.ge
 T.__getitem__ = _index.getitem
+T.__iter__ = _iter
+T.__contains__ = _contains
+T.__reversed__ = lambda self: _shape.flip(self, 0) if self.ndim else self  # noqa: E731
+T.__complex__ = lambda self: complex(self.item())  # noqa: E731
+T.__dlpack__ = lambda self, *a, **k: self._data.__dlpack__(*a, **k)  # noqa: E731
+T.__dlpack_device__ = lambda self: self._data.__dlpack_device__()  # noqa: E731
+T.__div__, T.__rdiv__ = _arith.div, _reflect(_arith.div)
 T.__setitem__ = _index.setitem
 T.__hash__ = lambda self: id(self)  # noqa: E731 -- defining __eq__ would otherwise unset it
 
 T.__iadd__ = T.add_ = _inplace_binary(_arith.add)
 T.__isub__ = T.sub_ = T.subtract_ = _inplace_binary(_arith.sub)
 T.__imul__ = T.mul_ = T.multiply_ = _inplace_binary(_arith.mul)
-T.__itruediv__ = T.div_ = T.divide_ = _inplace_div
+T.__itruediv__ = T.__idiv__ = T.div_ = T.divide_ = _inplace_div
 T.true_divide_ = _inplace_div
 T.__ifloordiv__ = T.floor_divide_ = _inplace_binary(_arith.floor_divide)
 T.__imod__ = T.remainder_ = _inplace_binary(_arith.remainder)
@@ -168,7 +183,7 @@ _SAME_NAME = {
              "broadcast_to", "repeat", "tile", "repeat_interleave", "narrow", "select", "split", "chunk",
              "unbind", "tensor_split", "flip", "fliplr", "flipud", "roll", "movedim", "moveaxis", "diag",
              "diagonal", "diag_embed", "triu", "tril", "trace"],
-    _index: ["gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add", "index_copy",
+    _index: ["index_put", "gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add", "index_copy",
              "index_fill", "masked_fill", "masked_select", "masked_scatter", "take", "take_along_dim",
              "where", "nonzero", "argwhere"],
     _sort: ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "unique_consecutive"],
@@ -209,7 +224,7 @@ for _n in list(_unary._FLOAT_OPS) + ["abs", "sign", "sgn", "square", "floor", "c
 for _mod, _n in ((_unary, "clamp"), (_unary, "clip"), (_unary, "clamp_min"), (_unary, "clamp_max"),
                  (_index, "masked_fill"), (_index, "scatter"), (_index, "scatter_add"),
                  (_index, "scatter_reduce"), (_index, "index_add"), (_index, "index_copy"),
-                 (_index, "index_fill"), (_index, "masked_scatter"), (_shape, "triu"), (_shape, "tril"),
+                 (_index, "index_fill"), (_index, "masked_scatter"), (_index, "index_put"), (_shape, "triu"), (_shape, "tril"),
                  (_compare, "logical_not"), (_compare, "logical_and"), (_compare, "logical_or"),
                  (_compare, "logical_xor")):
     setattr(T, _n + "_", _inplace_same(getattr(_mod, _n)))

@@ -21,7 +21,8 @@ from ._common import dims_arg, wrap_dim
 
 __all__ = ["sum", "nansum", "mean", "nanmean", "prod", "cumsum", "cumprod", "amax", "amin", "max",
            "min", "argmax", "argmin", "aminmax", "median", "logsumexp", "std", "var", "std_mean",
-           "var_mean", "all", "any", "count_nonzero", "softmax", "log_softmax"]
+           "var_mean", "all", "any", "count_nonzero", "softmax", "log_softmax", "bincount", "histc", "diff",
+           "numel"]
 
 _apply = _dispatch.apply
 _FROM_NP = _dtypes._FROM_NP
@@ -448,3 +449,66 @@ def log_softmax(input, dim, dtype=None):
     dt = _softmax_dtype("log_softmax", input, dtype)
     wrap_dim(dim, input._data.ndim)
     return _apply(_F.log_softmax, input, name="LogSoftmaxBackward0", dim=dim, dtype=dt)
+
+
+# ----------------------------------------------------------------------------- counting
+def numel(input):
+    """Mirrors `torch.numel(input)`."""
+    return int(np.prod(input._data.shape, dtype=np.int64))
+
+
+def _k_bincount(x, w, *, length, dtype):
+    return jnp.zeros((length,), dtype).at[x].add(w.astype(dtype))
+
+
+def bincount(input, weights=None, minlength=0):
+    """Mirrors `torch.bincount(input, weights=None, minlength=0)` (eager: the length is max+1)."""
+    if input.ndim != 1 or input.dtype._kind != 1:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    host = np.asarray(input._data)
+    if host.size and host.min() < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    length = builtins.max(int(host.max()) + 1 if host.size else 0, int(minlength))
+    if weights is None:
+        return _apply(_k_bincount, input, np.ones((), np.int64), name="NotDifferentiable", length=length,
+                      dtype=_I64)
+    dt = weights.dtype if weights.dtype._kind >= 2 else _dtypes.float64
+    return _apply(_k_bincount, input, weights, name="NotDifferentiable", length=length, dtype=dt.np)
+
+
+def _k_histc(a, *, bins, lo, hi):
+    a = a.reshape(-1)
+    width = (hi - lo) / bins
+    idx = jnp.floor((a - lo) / width).astype(np.int64)
+    idx = jnp.where(a == hi, bins - 1, idx)  # the last bin includes its right edge, as torch
+    inside = (a >= lo) & (a <= hi)
+    return jnp.zeros((bins,), a.dtype).at[jnp.where(inside, idx, bins)].add(jnp.ones_like(a), mode="drop")
+
+
+def histc(input, bins=100, min=0, max=0):
+    """Mirrors `torch.histc(input, bins=100, min=0, max=0)` (min == max: the data's range, eager)."""
+    lo, hi = float(min), float(max)
+    if lo == hi:
+        host = np.asarray(input._data)
+        lo, hi = (float(host.min()), float(host.max())) if host.size else (0.0, 0.0)
+        if lo == hi:
+            lo, hi = lo - 1, hi + 1
+    if lo > hi:
+        raise RuntimeError("torch.histogram(): max must be larger than min")
+    return _apply(_k_histc, input, name="NotDifferentiable", bins=int(bins), lo=lo, hi=hi)
+
+
+def _k_diff(a, *pads, axis, n, pre):
+    parts = ([pads[0]] if pre else []) + [a] + (list(pads[1:] if pre else pads))
+    x = jnp.concatenate(parts, axis=axis) if len(parts) > 1 else a
+    for _ in range(n):
+        x = jax.lax.slice_in_dim(x, 1, x.shape[axis], axis=axis) - jax.lax.slice_in_dim(x, 0, x.shape[axis] - 1,
+                                                                                          axis=axis)
+    return x
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """Mirrors `torch.diff(input, n=1, dim=-1, prepend=None, append=None)`."""
+    d = wrap_dim(dim, input._data.ndim)
+    pads = [p for p in (prepend, append) if p is not None]
+    return _apply(_k_diff, input, *pads, name="DiffBackward0", axis=d, n=int(n), pre=prepend is not None)

@@ -434,3 +434,43 @@ def test_item_tolist_numpy():
         assert a == b and type(a) is type(b), (a, b)
     np.testing.assert_array_equal(compat.arange(4).numpy(), torch.arange(4).numpy())
     assert compat.arange(4).numpy().dtype == np.int64
+
+
+def test_counting_diff_and_index_put():
+    v = np.array([1.0, 5.0, 2.0, 2.0, 8.0], np.float32)
+    check(lambda T, a: (T.histc(a, bins=4), T.histc(a, bins=4, min=0, max=6)), v, grad=False)
+    check(lambda T, a: (T.diff(a), T.diff(a, n=2), T.diff(a, prepend=a[:1], append=a[-1:] * 2)), v)
+    check(lambda T, a: T.diff(a.reshape(1, 5).expand(3, 5) * T.arange(3.0)[:, None], dim=0), v)
+    i = np.array([0, 2, 2, 4], np.int64)
+    check(lambda T, a: (T.bincount(a), T.bincount(a, minlength=7), a.bincount(weights=a.double() * 0.5)), i)
+    check(lambda T, a: a.index_put((T.tensor([0, 0, 3]),), a[:3] * 2, accumulate=True), v)
+    check(lambda T, a: a.index_put((T.tensor([1, 3]),), T.tensor(7.0)), v)
+
+
+def test_iteration_contains_reversed():
+    import compat
+    import torch
+
+    for mod in (torch, compat):
+        x = mod.arange(6).reshape(2, 3)
+        got = ([r.tolist() for r in x], 4 in x, 9 in x, mod.tensor(2) in x, [t.item() for t in reversed(x[0])],
+               [float(t) for t in mod.tensor([1.5, 2.5])])
+        if mod is torch:
+            ref = got
+        else:
+            assert got == ref
+    check_error = __import__("tensor_parity").check_error
+    check_error(lambda T: iter(T.tensor(1.0)))
+    check_error(lambda T: "a" in T.tensor([1.0]))
+
+
+def test_process_switches():
+    import compat
+
+    compat.use_deterministic_algorithms(True)
+    assert compat.are_deterministic_algorithms_enabled()
+    compat.use_deterministic_algorithms(False)
+    compat.set_num_threads(2)
+    assert compat.get_num_threads() == 2
+    compat.set_float32_matmul_precision("highest")
+    assert compat.get_float32_matmul_precision() == "highest"
