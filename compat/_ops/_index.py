@@ -14,6 +14,7 @@ traces fine.
 """
 import jax
 import jax.numpy as jnp
+from jax import lax
 import numpy as np
 
 from .. import _dispatch, _dtypes, _views
@@ -55,6 +56,53 @@ def _k_basic(a, *, spec):
     return a[_decode(spec, ())]
 
 
+def _k_basic_dynamic(a, starts, *, layout):
+    """Basic indexing with the start positions as a traced operand (see `_dynamic_layout`)."""
+    d = k = 0
+    for entry in layout:
+        if entry is None:
+            a = jnp.expand_dims(a, d)
+            d += 1
+        elif entry[0] == "i":
+            a = lax.dynamic_index_in_dim(a, starts[k], axis=d, keepdims=False)
+            k += 1
+        else:
+            _, length, step = entry
+            a = lax.dynamic_slice_in_dim(a, starts[k], (length - 1) * step + 1 if length else 0, axis=d)
+            if step != 1:
+                a = lax.slice_in_dim(a, 0, None, step, axis=d)
+            k += 1
+            d += 1
+    return a
+
+
+def _dynamic_layout(spec, shape):
+    """Splits a basic-index spec of ints/slices/None into a static layout and the starts.
+
+    Only lengths and steps shape the compiled kernel, so `x[i]` or `x[i:i + 64]` in a
+    loop reuses one kernel for every i instead of compiling per index. Returns None for
+    specs with an Ellipsis (the static path handles those).
+    """
+    layout, starts, dim = [], [], 0
+    for entry in spec:
+        if entry is None:
+            layout.append(None)
+        elif entry is Ellipsis:
+            return None
+        elif isinstance(entry, int):
+            layout.append(("i",))
+            starts.append(entry)
+            dim += 1
+        else:
+            _, start, stop, step = entry
+            start, stop, step = slice(start, stop, step).indices(shape[dim])
+            length = len(range(start, stop, step))
+            layout.append(("s", length, step))
+            starts.append(start if length else 0)
+            dim += 1
+    return tuple(layout), np.asarray(starts, np.int64)
+
+
 def _k_adv(a, *arrays, spec):
     return a[_decode(spec, arrays)]
 
@@ -71,12 +119,8 @@ def _parse(self, idx):
     ndim = len(shape)
     # How many dims each entry consumes (bool masks consume their own ndim).
     consumed = 0
-    has_ellipsis = False
     for it in idx:
-        if it is None or isinstance(it, bool):
-            continue
-        if it is Ellipsis:
-            has_ellipsis = True
+        if it is None or isinstance(it, bool) or it is Ellipsis:
             continue
         if isinstance(it, (Tensor, np.ndarray)) and it.dtype in (np.bool_, _dtypes.bool_):
             consumed += it.ndim
@@ -179,6 +223,17 @@ def _parse_array(self, it, dim, shape, spec, arrays):
     return dim + 1
 
 
+def _basic_view(self, spec, name):
+    dyn = _dynamic_layout(spec, self._data.shape)
+    if dyn is None:
+        return _views.view_op(self, _k_basic, name, spec=spec)
+    layout, starts = dyn
+    out = _apply(_k_basic_dynamic, self, starts, name=name, saves=False, layout=layout)
+    # The view is re-read (after in-place writes) through the static spec: those kernels
+    # compile per index, but only run when a view is written through.
+    return _views.make_view(self, out, (_k_basic, (("spec", spec),)))
+
+
 def getitem(self, idx):
     """`Tensor.__getitem__`: basic indices give a view, advanced ones a copy (as torch).
 
@@ -192,10 +247,10 @@ def getitem(self, idx):
         size = self._data.shape[0]
         if not -size <= idx < size:
             raise _oob(idx, 0, size)
-        return _views.view_op(self, _k_basic, "SelectBackward0", spec=(idx % size,))
+        return _basic_view(self, (idx % size,), "SelectBackward0")
     spec, arrays, basic, name = _parse(self, idx)
     if basic:
-        return _views.view_op(self, _k_basic, name, spec=spec)
+        return _basic_view(self, spec, name)
     return _apply(_k_adv, self, *arrays, name="IndexBackward0", spec=spec)
 
 
@@ -538,7 +593,7 @@ def masked_fill(input, mask, value):
 def masked_select(input, mask):
     """Mirrors `torch.masked_select(input, mask)` -> 1-D (eager: data-dependent size)."""
     if mask._data.dtype != np.bool_:
-        raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = tuple(np.broadcast_shapes(input._data.shape, mask._data.shape))
     x = input if input._data.shape == shape else input.expand(shape)
     m = mask if mask._data.shape == shape else mask.expand(shape)

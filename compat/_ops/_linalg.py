@@ -323,7 +323,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     ord: 'fro', 'nuc', 1, -1, 2, -2, inf, -inf.
     """
     if A.ndim < 2:
-        raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
     dt = _norm_dtype(A, dtype, "linalg.matrix_norm")
     if not isinstance(ord, str):
         if ord not in (1, -1, 2, -2, math.inf, -math.inf):

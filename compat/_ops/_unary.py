@@ -34,7 +34,8 @@ def _make_float_op(torch_name, jfn, grad_name):
 
     op.__name__ = op.__qualname__ = torch_name
     op.__doc__ = (f"Mirrors `torch.{torch_name}` (integer inputs give the default float dtype).\n\n"
-                  f"    Example:\n        >>> compat.{torch_name}(compat.tensor([0.5]))\n")
+                  f"    Also a method (`x.{torch_name}()`) and in place (`x.{torch_name}_()`).\n\n"
+                  f"    Example:\n        >>> compat.{torch_name}(compat.tensor([1, 2])).dtype\n        torch.float32\n")
     return op
 
 
@@ -99,7 +100,9 @@ _FLOAT_OPS = {
 }
 for _n, (_f, _g) in _FLOAT_OPS.items():
     globals()[_n] = _make_float_op(_n, _f, _g)
-arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh  # noqa: F821
+for _alias, _n in (("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"), ("arcsinh", "asinh"),
+                   ("arccosh", "acosh"), ("arctanh", "atanh")):
+    globals()[_alias] = globals()[_n]  # numpy-style aliases, as torch has
 
 
 # ----------------------------------------------------------------------------- same-dtype ops
