@@ -74,7 +74,7 @@ def _k_prod(a, *, axis, keepdims, dtype):
     return jnp.prod(a.astype(dtype), axis=axis, keepdims=keepdims)
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """Mirrors `torch.sum(input, dim=None, keepdim=False, *, dtype=None)`.
 
     Integer and bool inputs sum to int64, as torch.
@@ -83,38 +83,58 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         >>> compat.tensor([[1, 2], [3, 4]]).sum(0)
         tensor([4, 6])
     """
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     dt = _int_to_long(input, dtype)
     return _apply(_k_sum, input, name="SumBackward0" if dim is None else "SumBackward1", saves=False,
                   axis=_axis(input, dim), keepdims=bool(keepdim), dtype=dt.np)
 
 
-def nansum(input, dim=None, keepdim=False, *, dtype=None):
+def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Mirrors `torch.nansum` (NaNs count as zero)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     dt = _int_to_long(input, dtype)
     return _apply(_k_nansum, input, name="NansumBackward0", axis=_axis(input, dim),
                   keepdims=bool(keepdim), dtype=dt.np)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     """Mirrors `torch.mean` (floating/complex inputs only, as torch).
 
     Raises:
         RuntimeError: integer input without a floating `dtype=`.
     """
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     dt = _need_float("mean", input, dtype)
     return _apply(_k_mean, input, name="MeanBackward0" if dim is None else "MeanBackward1", saves=False,
                   axis=_axis(input, dim), keepdims=bool(keepdim), dtype=dt.np)
 
 
-def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Mirrors `torch.nanmean` (mean over the non-NaN elements)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     dt = _need_float("nanmean", input, dtype)
     return _apply(_k_nanmean, input, name="NanmeanBackward0", axis=_axis(input, dim),
                   keepdims=bool(keepdim), dtype=dt.np)
 
 
-def prod(input, dim=None, keepdim=False, *, dtype=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Mirrors `torch.prod(input, dim=None, keepdim=False, *, dtype=None)` (one dim at most)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     dt = _int_to_long(input, dtype)
     if dim is not None and not isinstance(dim, (int, np.integer)):
         raise TypeError(f"prod() received an invalid combination of arguments - got ({type(dim).__name__}), but "
@@ -132,16 +152,24 @@ def _k_cumprod(a, *, axis, dtype):
     return jnp.cumprod(a.astype(dtype), axis=axis)
 
 
-def cumsum(input, dim, *, dtype=None, out=None):
+def cumsum(input, dim=None, *, dtype=None, out=None, axis=None):
     """Mirrors `torch.cumsum(input, dim, *, dtype=None)` (integers accumulate in int64)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if dim is None:
+        raise TypeError("cumsum() missing required argument 'dim'")
     d = wrap_dim(dim, input._data.ndim)
     dt = _int_to_long(input, dtype)
     return _apply(_k_cumsum, input, name="CumsumBackward0", saves=False,
                   axis=d if input._data.ndim else None, dtype=dt.np)
 
 
-def cumprod(input, dim, *, dtype=None, out=None):
+def cumprod(input, dim=None, *, dtype=None, out=None, axis=None):
     """Mirrors `torch.cumprod(input, dim, *, dtype=None)`."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if dim is None:
+        raise TypeError("cumprod() missing required argument 'dim'")
     d = wrap_dim(dim, input._data.ndim)
     dt = _int_to_long(input, dtype)
     return _apply(_k_cumprod, input, name="CumprodBackward0", axis=d if input._data.ndim else None,
@@ -171,15 +199,23 @@ def _check_nonempty(opname, input, axis):
             raise IndexError(f"{opname}(): Expected reduction dim {d} to have non-zero size.")
 
 
-def amax(input, dim=(), keepdim=False, *, out=None):
+def amax(input, dim=(), keepdim=False, *, out=None, axis=None, keepdims=None):
     """Mirrors `torch.amax(input, dim=(), keepdim=False)`: dim=() reduces every dim."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     axis = _axis(input, dim)
     _check_nonempty("amax", input, axis)
     return _apply(_k_amax, input, name="AmaxBackward0", axis=axis, keepdims=bool(keepdim))
 
 
-def amin(input, dim=(), keepdim=False, *, out=None):
+def amin(input, dim=(), keepdim=False, *, out=None, axis=None, keepdims=None):
     """Mirrors `torch.amin(input, dim=(), keepdim=False)`."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     axis = _axis(input, dim)
     _check_nonempty("amin", input, axis)
     return _apply(_k_amin, input, name="AminBackward0", axis=axis, keepdims=bool(keepdim))
@@ -220,7 +256,7 @@ def _max_min(opname, input, dim, keepdim, all_kernel, dim_kernel, elementwise, s
     return struct(vals, idx)
 
 
-def max(input, dim=None, keepdim=False, *, out=None):
+def max(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """Mirrors `torch.max`: max(input) -> value; max(input, dim, keepdim) -> (values, indices);
     max(input, other) -> elementwise maximum.
 
@@ -228,13 +264,21 @@ def max(input, dim=None, keepdim=False, *, out=None):
         >>> compat.tensor([[1, 3], [3, 1]]).max(1).indices
         tensor([1, 0])
     """
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     from ._compare import maximum
 
     return _max_min("max", input, dim, keepdim, _k_amax, _k_max_dim, maximum, return_types.max)
 
 
-def min(input, dim=None, keepdim=False, *, out=None):
+def min(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """Mirrors `torch.min` (see `max`)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     from ._compare import minimum
 
     return _max_min("min", input, dim, keepdim, _k_amin, _k_min_dim, minimum, return_types.min)
@@ -258,15 +302,23 @@ def _check_arg_nonempty(opname, input, axis):
     _check_nonempty(opname, input, None if axis is None else (axis,))
 
 
-def argmax(input, dim=None, keepdim=False):
+def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Mirrors `torch.argmax(input, dim=None, keepdim=False)` (first occurrence; int64)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     axis = None if dim is None or input._data.ndim == 0 else wrap_dim(dim, input._data.ndim)
     _check_arg_nonempty("argmax", input, axis)
     return _apply(_k_argmax, input, name="NotDifferentiable", axis=axis, keepdims=bool(keepdim))
 
 
-def argmin(input, dim=None, keepdim=False):
+def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Mirrors `torch.argmin`."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     axis = None if dim is None or input._data.ndim == 0 else wrap_dim(dim, input._data.ndim)
     _check_arg_nonempty("argmin", input, axis)
     return _apply(_k_argmin, input, name="NotDifferentiable", axis=axis, keepdims=bool(keepdim))
@@ -301,8 +353,12 @@ def _k_median_dim(a, *, axis, keepdims):
     return vals, idx.astype(np.int64)
 
 
-def median(input, dim=None, keepdim=False):
+def median(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Mirrors `torch.median`: the lower median; with `dim`, (values, indices)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     if dim is None:
         _check_nonempty("median", input, None)
         return _apply(_k_median_all, input, name="MedianBackward0")
@@ -317,8 +373,14 @@ def _k_logsumexp(a, *, axis, keepdims, dtype):
     return jax.nn.logsumexp(a.astype(dtype), axis=axis, keepdims=keepdims)
 
 
-def logsumexp(input, dim, keepdim=False, *, out=None):
+def logsumexp(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """Mirrors `torch.logsumexp(input, dim, keepdim=False)` (integer inputs give float)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if dim is None:
+        raise TypeError("logsumexp() missing required argument 'dim'")
+    if keepdims is not None:
+        keepdim = keepdims
     dt = _FROM_NP[input._data.dtype]
     if dt._kind < 2:
         dt = _dtypes.get_default_dtype()
@@ -361,7 +423,7 @@ def _var_args(opname, input, dim, unbiased, keepdim, correction):
     return _axis(input, dim), bool(keepdim), float(correction)
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None, axis=None, keepdims=None):
     """Mirrors `torch.var(input, dim=None, *, correction=1, keepdim=False)` (and the legacy
     `unbiased` argument): sum((x - mean)^2) / max(0, N - correction).
 
@@ -369,24 +431,40 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
         >>> compat.tensor([1.0, 2.0, 3.0]).var()
         tensor(1.)
     """
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     axis, keepdim, c = _var_args("var", input, dim, unbiased, keepdim, correction)
     return _apply(_k_var, input, name="VarBackward0", axis=axis, keepdims=keepdim, correction=c)
 
 
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None, axis=None, keepdims=None):
     """Mirrors `torch.std` (sqrt of `var` with the same arguments)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     axis, keepdim, c = _var_args("std", input, dim, unbiased, keepdim, correction)
     return _apply(_k_std, input, name="StdBackward0", axis=axis, keepdims=keepdim, correction=c)
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """Mirrors `torch.var_mean` -> (var, mean)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     axis, keepdim, c = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
     return _apply(_k_var_mean, input, name="VarMeanBackward0", axis=axis, keepdims=keepdim, correction=c)
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """Mirrors `torch.std_mean` -> (std, mean)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     axis, keepdim, c = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
     return _apply(_k_std_mean, input, name="StdMeanBackward0", axis=axis, keepdims=keepdim, correction=c)
 
@@ -402,14 +480,22 @@ def _k_any(a, *, axis, keepdims, uint8):
     return r.astype(np.uint8) if uint8 else r
 
 
-def all(input, dim=None, keepdim=False, *, out=None):
+def all(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """Mirrors `torch.all(input, dim=None, keepdim=False)` (bool result; uint8 stays uint8)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     return _apply(_k_all, input, name="NotDifferentiable", axis=_axis(input, dim), keepdims=bool(keepdim),
                   uint8=input._data.dtype == np.uint8)
 
 
-def any(input, dim=None, keepdim=False, *, out=None):
+def any(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """Mirrors `torch.any`."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     return _apply(_k_any, input, name="NotDifferentiable", axis=_axis(input, dim), keepdims=bool(keepdim),
                   uint8=input._data.dtype == np.uint8)
 
@@ -418,8 +504,10 @@ def _k_count_nonzero(a, *, axis):
     return jnp.sum(a != 0, axis=axis, dtype=np.int64)
 
 
-def count_nonzero(input, dim=None):
+def count_nonzero(input, dim=None, *, axis=None):
     """Mirrors `torch.count_nonzero(input, dim=None)` (int64)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
     return _apply(_k_count_nonzero, input, name="NotDifferentiable", axis=_axis(input, dim))
 
 
@@ -431,7 +519,7 @@ def _softmax_dtype(opname, input, dtype):
     return None if dtype is None else dt.np.name
 
 
-def softmax(input, dim, dtype=None):
+def softmax(input, dim=None, dtype=None, *, axis=None):
     """Mirrors `torch.softmax(input, dim, dtype=None)` (the core's `softmax` along `dim`).
 
     Example:
@@ -439,13 +527,21 @@ def softmax(input, dim, dtype=None):
         tensor([[0.5000, 0.5000],
                 [0.5000, 0.5000]])
     """
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if dim is None:
+        raise TypeError("softmax() missing required argument 'dim'")
     dt = _softmax_dtype("softmax", input, dtype)
     wrap_dim(dim, input._data.ndim)
     return _apply(_F.softmax, input, name="SoftmaxBackward0", dim=dim, dtype=dt)
 
 
-def log_softmax(input, dim, dtype=None):
+def log_softmax(input, dim=None, dtype=None, *, axis=None):
     """Mirrors `torch.log_softmax(input, dim, dtype=None)` (the core's `log_softmax`)."""
+    if axis is not None:  # numpy-style aliases torch also accepts
+        dim = axis
+    if dim is None:
+        raise TypeError("log_softmax() missing required argument 'dim'")
     dt = _softmax_dtype("log_softmax", input, dtype)
     wrap_dim(dim, input._data.ndim)
     return _apply(_F.log_softmax, input, name="LogSoftmaxBackward0", dim=dim, dtype=dt)

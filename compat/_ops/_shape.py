@@ -529,13 +529,15 @@ def _tensor_list(opname, tensors):
     return tensors
 
 
-def cat(tensors, dim=0, *, out=None):
+def cat(tensors, dim=0, *, out=None, axis=None):
     """Mirrors `torch.cat(tensors, dim=0)`: dtypes promote; legacy empty 1-D tensors are skipped.
 
     Example:
         >>> compat.cat([compat.ones(2), compat.zeros(1)]).tolist()
         [1.0, 1.0, 0.0]
     """
+    if axis is not None:  # numpy-style alias torch also accepts
+        dim = axis
     tensors = _tensor_list("cat", tensors)
     dt = _dtypes.result_type(*tensors) if len(tensors) > 1 else tensors[0].dtype
     # torch skips 1-D empty tensors of shape (0,) when the others have more dims.
@@ -564,8 +566,10 @@ def cat(tensors, dim=0, *, out=None):
 concat = concatenate = cat
 
 
-def stack(tensors, dim=0, *, out=None):
+def stack(tensors, dim=0, *, out=None, axis=None):
     """Mirrors `torch.stack(tensors, dim=0)` (equal shapes required)."""
+    if axis is not None:  # numpy-style alias torch also accepts
+        dim = axis
     tensors = _tensor_list("stack", tensors)
     ref = tensors[0]._data.shape
     for i, t in enumerate(tensors[1:], 1):

@@ -474,3 +474,9 @@ def test_process_switches():
     assert compat.get_num_threads() == 2
     compat.set_float32_matmul_precision("highest")
     assert compat.get_float32_matmul_precision() == "highest"
+
+
+def test_numpy_style_axis_keywords():
+    check(lambda T, a: (a.sum(axis=0, keepdims=True), T.cat([a, a], axis=1), a.max(axis=1).values, a.argmax(axis=1),
+                        a.std(axis=0), T.stack([a, a], axis=2), a.mean(axis=(0, 1)), (a > 0).any(axis=0),
+                        a.cumsum(axis=1), a.softmax(axis=0), a.logsumexp(axis=1, keepdims=True)), X)
