@@ -155,13 +155,16 @@ def test_eval_step_and_accuracy_match_torch():
 def test_cpu_compile_options_switch(monkeypatch):
     monkeypatch.delenv("FUNCTORCH_LIKE_CPU_TUNING", raising=False)
     monkeypatch.setenv("XLA_FLAGS", "")
-    assert perf.cpu_compiler_options() == {"xla_cpu_experimental_ynn_fusion_type": ""}
+    # this jaxlib (0.10) knows the dots-only value, so the first candidate is chosen
+    assert perf.cpu_compiler_options() == {
+        "xla_cpu_experimental_ynn_fusion_type": "LIBRARY_FUSION_TYPE_INDIVIDUAL_DOT"}
     monkeypatch.setenv("FUNCTORCH_LIKE_CPU_TUNING", "0")
     assert perf.cpu_compiler_options() == {}
     monkeypatch.delenv("FUNCTORCH_LIKE_CPU_TUNING")
     monkeypatch.setenv("XLA_FLAGS", "--xla_cpu_experimental_ynn_fusion_type=dot")
     assert perf.cpu_compiler_options() == {}  # the user's flag wins
     assert not perf._option_supported("xla_cpu_no_such_option_exists", "")
+    assert not perf._option_supported("xla_cpu_experimental_ynn_fusion_type", "NOT_AN_ENUM")
 
 
 def test_platform_jit_compiles_per_platform():
