@@ -18,6 +18,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _dtypes
+from ._device import device_of as _device_of
+from ._size import Size as _Size
 from .autograd import _graph
 from .autograd._grad_mode import is_grad_enabled
 
@@ -87,9 +89,7 @@ class Tensor:
 
     @property
     def shape(self):
-        from ._size import Size
-
-        return Size(self._data.shape)
+        return _Size(self._data.shape)
 
     def size(self, dim=None):
         """Mirrors `Tensor.size(dim=None)`."""
@@ -126,9 +126,7 @@ class Tensor:
 
     @property
     def device(self):
-        from ._device import device_of
-
-        return device_of(self._data)
+        return _device_of(self._data)
 
     @property
     def is_cuda(self):
