@@ -22,7 +22,8 @@ Results are unchanged up to float rounding (a different summation order inside t
 Allocator. XLA:CPU allocates each execution's temporaries as one block of tens of MB
 (~60-100 MB for the MNIST CNN step). glibc serves blocks above its mmap threshold (32 MB
 at most, by default) with a fresh `mmap`, so every step page-faults that memory in again
-(~13k minor faults per step measured, a third of the step's CPU time on this VM). On the
+(~13k minor faults per step measured, up to a third of the step's CPU time on a VM; ~1.2k
+with the thresholds below). On the
 first CPU compile the library therefore raises glibc's `M_MMAP_THRESHOLD` to 128 MB and
 `M_TRIM_THRESHOLD` to 256 MB (`mallopt`), so those blocks are reused from the heap. This is
 process-wide and costs up to ~256 MB of freed memory kept by the process; it is skipped
