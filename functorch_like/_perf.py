@@ -2,9 +2,9 @@
 
 XLA:CPU (jaxlib 0.10) routes convolutions, dots and their fusions through YNNPACK by
 default. For small-batch CNN training that is several times slower than XLA's other CPU
-lowering: measured on a 2-core AVX-512 machine, the MNIST CNN's conv2 forward 60-70 ms ->
-11-15 ms and its weight gradient ~140 ms -> ~23 ms with YNNPACK fusions off, and the whole
-training step ~2x faster (benchmarks/README.md has the table). So the steps built by
+lowering: measured on a 2-core AVX-512 VM (batch 64), the MNIST CNN's conv2 forward
+42 -> 14 ms and its weight gradient 60 -> 14 ms with YNNPACK off for convolutions, and the
+whole training step ~1.4x faster (benchmarks/README.md has the table). So the steps built by
 `functorch_like.train` are compiled, on CPU only, with the per-program option
 `xla_cpu_experimental_ynn_fusion_type=LIBRARY_FUSION_TYPE_INDIVIDUAL_DOT`: YNNPACK keeps
 plain matrix products (where it is as fast or faster) but no longer takes convolutions.
@@ -23,8 +23,7 @@ Allocator. XLA:CPU allocates each execution's temporaries as one block of tens o
 (~60-100 MB for the MNIST CNN step). glibc serves blocks above its mmap threshold (32 MB
 at most, by default) with a fresh `mmap`, so every step page-faults that memory in again
 (~13k minor faults per step measured, up to a third of the step's CPU time on a VM; ~1.2k
-with the thresholds below). On the
-first CPU compile the library therefore raises glibc's `M_MMAP_THRESHOLD` to 128 MB and
+with the thresholds below). On the first CPU compile the library therefore raises glibc's `M_MMAP_THRESHOLD` to 128 MB and
 `M_TRIM_THRESHOLD` to 256 MB (`mallopt`), so those blocks are reused from the heap. This is
 process-wide and costs up to ~256 MB of freed memory kept by the process; it is skipped
 when `FUNCTORCH_LIKE_CPU_TUNING=0`, when the user set `MALLOC_MMAP_THRESHOLD_` or
