@@ -46,17 +46,28 @@ class Tensor:
                  "_hooks", "_retains_grad", "_base", "_view_fn", "_views", "__weakref__", "__dict__")
     __array_priority__ = 1000  # numpy scalars defer to Tensor's reflected operators
 
-    def __init__(self, data=None, *, requires_grad=False):
-        if data is None:
-            arr = jnp.zeros((0,), _dtypes.get_default_dtype().np)
+    def __init__(self, *args, requires_grad=False):
+        # torch.Tensor(...) is the legacy float constructor: Tensor(2, 3) / Tensor(torch.Size)
+        # make a (zero-filled) tensor of that size; Tensor(sequence) converts data to float.
+        data = args[0] if len(args) == 1 else None
+        fdt = _dtypes.get_default_dtype().np
+        if not args:
+            arr = jnp.zeros((0,), fdt)
+        elif all(isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_)) for a in args) or \
+                isinstance(data, _Size):
+            arr = jnp.zeros(tuple(int(s) for s in (data if isinstance(data, _Size) else args)), fdt)
+        elif len(args) > 1:
+            raise TypeError(f"new(): data must be a sequence (got {', '.join(type(a).__name__ for a in args)})")
         elif isinstance(data, Tensor):
             arr = data._data
         elif isinstance(data, jax.Array):
             arr = data
+        elif isinstance(data, (float, complex, bool)):
+            raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
         else:
             a = np.asarray(data)
-            if a.dtype.kind in "fiub":  # torch.Tensor(...) is the legacy float constructor
-                a = a.astype(_dtypes.get_default_dtype().np)
+            if a.dtype.kind in "fiub":
+                a = a.astype(fdt)
             arr = jnp.asarray(a)
         self._init(arr)
         if requires_grad:

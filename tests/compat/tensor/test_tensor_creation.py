@@ -269,3 +269,14 @@ def test_normal_is_differentiable_in_mean_and_std():
     eps = (out - mean) / std
     np.testing.assert_allclose(std.grad.numpy(), eps.detach().numpy(), rtol=1e-6)
     assert not math.isnan(std.grad.sum().item())
+
+
+def test_legacy_tensor_constructor():
+    # Sizes give an uninitialised float tensor in torch (zeros here): compare shape/dtype only.
+    for args in ((2, 3), (3,), (compat.Size([2, 2]),)):
+        targs = tuple(torch.Size(a) if isinstance(a, compat.Size) else a for a in args)
+        c, t = compat.Tensor(*args), torch.Tensor(*targs)
+        assert (tuple(c.shape), repr(c.dtype)) == (tuple(t.shape), str(t.dtype))
+    for data in ([1, 2], (2, 3), [[1.5], [2]], np.arange(3), []):
+        compare(compat.Tensor(data), torch.Tensor(data))
+    check_error(lambda T: T.Tensor(2.5))
