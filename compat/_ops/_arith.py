@@ -195,8 +195,8 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     """Mirrors `torch.sub(input, other, *, alpha=1)`: input - alpha * other."""
+    _check_not_bool_sub(input, other)
     if alpha == 1:
-        _check_not_bool_sub(input, other)
         return _binary(_k_sub, "SubBackward0", input, other, saves=False)
     return add(input, other, alpha=-alpha)
 
@@ -204,16 +204,30 @@ def sub(input, other, *, alpha=1, out=None):
 subtract = sub
 
 
+def _is_bool(x):
+    if isinstance(x, Tensor):
+        return x._data.dtype == np.bool_
+    return type(x) is bool or isinstance(x, np.bool_)
+
+
 def _check_not_bool_sub(a, b):
-    if getattr(a, "dtype", None) is _dtypes.bool_ and getattr(b, "dtype", None) is _dtypes.bool_:
+    # torch refuses subtraction with any bool operand (Python bools count as bool tensors).
+    ba, bb = _is_bool(a), _is_bool(b)
+    if ba and bb:
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
             "`logical_xor()` operator instead."
+        )
+    if ba or bb:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a "
+            "mask, use the `~` or `logical_not()` operator instead."
         )
 
 
 def rsub(input, other, *, alpha=1):
     """Mirrors `torch.rsub(input, other, alpha=1)`: other - alpha * input."""
+    _check_not_bool_sub(input, other)
     if alpha == 1:
         return _binary(_k_sub, "RsubBackward1", other, input, saves=False)
     return add(other, input, alpha=-alpha)

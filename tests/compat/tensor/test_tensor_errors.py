@@ -35,6 +35,8 @@ SAME_MESSAGE = {
     "item_many": lambda T, a: a.item(), "bool_many": lambda T, a: bool(a), "len_0d": lambda T, a: len(T.tensor(1.0)),
     "lshift_float": lambda T, a: a << 1, "and_float": lambda T, a: a & a, "invert_float": lambda T, a: ~a,
     "neg_bool": lambda T, a: -T.tensor([True]), "sub_bool": lambda T, a: T.tensor([True]) - T.tensor([False]),
+    "sub_bool_scalar": lambda T, a: T.tensor([1]) - True, "rsub_bool": lambda T, a: 1.5 - T.tensor([True]),
+    "sub_bool_alpha": lambda T, a: T.sub(T.tensor([True]), T.tensor([True]), alpha=2),
     "int_neg_pow": lambda T, a: T.tensor([2]) ** -1, "int_div_zero": lambda T, a: T.tensor([7]) // 0,
     "int_mod_zero": lambda T, a: T.tensor([7]) % 0, "div_mode": lambda T, a: a.div(2, rounding_mode="round"),
     "iadd_cast": lambda T, a: T.tensor([1]).__iadd__(1.5), "exp_inplace_int": lambda T, a: T.tensor([1]).exp_(),
