@@ -95,7 +95,9 @@ class _Program:
         # scheduler (StepLR, OneCycleLR cycling momentum) never forces a recompile.
         self.lr_slots = [(g, k) for opt in state.optimizers for g in opt.param_groups
                          for k in sorted(g) if _is_hyper(g[k])]
-        self.jitted = jax.jit(self.pure, donate_argnums=(0,))
+        from functorch_like._perf import platform_jit
+
+        self.jitted = platform_jit(self.pure, donate_argnums=(0,))  # CPU: the core's tuned options
         self._steady = None
 
     # ---------------------------------------------------------------- tracing

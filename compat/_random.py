@@ -155,13 +155,13 @@ def next_key(generator=None):
     For code that samples with jax.random directly (e.g. compat.nn.init); advances the stream.
     """
     g = default_generator if generator is None else generator
-    g._key, sub = _dispatch.forward_kernel(_k_split, ())(g._key)
+    g._key, sub = _dispatch.call(_k_split, (), g._key)
     return sub
 
 
 def _draw(kernel, generator, *args, **static):
     g = default_generator if generator is None else generator
-    g._key, out = _dispatch.forward_kernel(kernel, _dispatch._static_key(static))(g._key, *args)
+    g._key, out = _dispatch.call(kernel, _dispatch._static_key(static), g._key, *args)
     return out
 
 

@@ -75,8 +75,7 @@ def write_back(view):
         base._version += 1
     else:
         # A detached alias (.data / detach()) changes the value without touching the graph.
-        base._data = _dispatch.forward_kernel(
-            _write_view, (("view_fn", view._view_fn),))(base._data, view._data)
+        base._data = _dispatch.call(_write_view, (("view_fn", view._view_fn),), base._data, view._data)
     refresh(base, skip=view)
 
 
@@ -91,4 +90,4 @@ def refresh(base, skip=None):
             new = _dispatch.apply(read_view, base, name="AsStridedBackward0", saves=False, view_fn=v._view_fn)
             v._data, v.grad_fn, v._output_nr = new._data, new.grad_fn, new._output_nr
         else:
-            v._data = _dispatch.forward_kernel(read_view, (("view_fn", v._view_fn),))(base._data)
+            v._data = _dispatch.call(read_view, (("view_fn", v._view_fn),), base._data)

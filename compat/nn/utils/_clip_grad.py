@@ -33,8 +33,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     norm_type = float(norm_type)
     if len(tensors) == 0:
         return Tensor._wrap(jnp.zeros((), jnp.float32))
-    total = _dispatch.forward_kernel(_total_norm, (("norm_type", norm_type),))(
-        *[t._data for t in tensors])
+    total = _dispatch.call(_total_norm, (("norm_type", norm_type),), *[t._data for t in tensors])
     if error_if_nonfinite and not bool(jnp.isfinite(total)):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, "
@@ -49,7 +48,7 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     if not grads:
         return
     tn = total_norm._data if isinstance(total_norm, Tensor) else jnp.asarray(total_norm)
-    new = _dispatch.forward_kernel(_scale, ())(tn, np.float32(max_norm), *[g._data for g in grads])
+    new = _dispatch.call(_scale, (), tn, np.float32(max_norm), *[g._data for g in grads])
     for g, arr in zip(grads, new):
         g._data = arr  # in place: torch's g.mul_(clip_coef_clamped)
         g._version += 1
@@ -97,7 +96,7 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
         return
-    new = _dispatch.forward_kernel(_clamp, (("clip_value", clip_value),))(*[g._data for g in grads])
+    new = _dispatch.call(_clamp, (("clip_value", clip_value),), *[g._data for g in grads])
     for g, arr in zip(grads, new):
         g._data = arr
         g._version += 1
