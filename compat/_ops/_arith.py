@@ -15,7 +15,7 @@ from jax import lax
 
 from .. import _dispatch, _dtypes
 from .._tensor import Tensor
-from ._common import check_broadcast, dtype_of
+from ._common import check_broadcast, dtype_of, is_tracer
 
 __all__ = ["add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide",
            "floor_divide", "remainder", "fmod", "pow", "float_power", "neg", "negative", "positive",
@@ -117,7 +117,16 @@ def _k_fmod(a, b, *, dtype):
 
 
 def _k_pow(a, b, *, dtype):
-    return jnp.power(a.astype(dtype), b.astype(dtype))
+    a, b = a.astype(dtype), b.astype(dtype)
+    if jnp.issubdtype(a.dtype, jnp.integer):
+        # torch's integer pow with a negative exponent: 1 ** n = 1, (-1) ** n = +-1, else 0.
+        neg = b < 0
+        p = jnp.power(a, jnp.where(neg, jnp.zeros_like(b), b))
+        one = jnp.ones_like(a)
+        odd = (b % 2) != 0
+        small = jnp.where(a == 1, one, jnp.where(a == -1, jnp.where(odd, -one, one), jnp.zeros_like(a)))
+        return jnp.where(neg, small, p)
+    return jnp.power(a, b)
 
 
 def _k_ipow(a, *, exponent, dtype):
@@ -264,6 +273,7 @@ def div(input, other, *, rounding_mode=None, out=None):
             dt = _dtypes.get_default_dtype()  # true division of integers gives the default float
         # x / 2 keeps no tensor for backward (torch's DivBackward1 on a scalar)
         return _binary(_k_div, "DivBackward0", input, other, dt=dt, saves=isinstance(other, Tensor))
+    _check_not_bool(dt, "div_trunc_cpu" if rounding_mode == "trunc" else "div_floor_cpu")
     _check_int_zero(dt, other)
     if rounding_mode == "trunc":
         return _binary(_k_div_trunc, "DivBackward2", input, other, dt=dt)
@@ -282,16 +292,28 @@ def true_divide(dividend, divisor, *, out=None):
     return div(dividend, divisor)
 
 
+def _check_not_bool(dt, kernel_name):
+    if dt is _dtypes.bool_:
+        raise NotImplementedError(f'"{kernel_name}" not implemented for \'Bool\'')
+
+
 def _check_int_zero(dt, other):
-    # torch raises for integer division by a zero scalar; tensor divisors are not inspected
-    # (that would need a device sync per op).
-    if dt._kind < 2 and not isinstance(other, Tensor) and other == 0:
+    # torch raises for integer division by zero. A tensor divisor is inspected on the host
+    # (one device sync, integer division only); traced divisors (compile) cannot be.
+    if dt._kind >= 2:
+        return
+    if isinstance(other, Tensor):
+        arr = other._data
+        if not is_tracer(arr) and not bool(jnp.all(arr != 0)):
+            raise RuntimeError("ZeroDivisionError")
+    elif other == 0:
         raise RuntimeError("ZeroDivisionError")
 
 
 def floor_divide(input, other, *, out=None):
     """Mirrors `torch.floor_divide`: Python's `//` (rounds toward minus infinity)."""
     dt = _brt(input, other)
+    _check_not_bool(dt, "div_floor_cpu")
     _check_int_zero(dt, other)
     return _binary(_k_floordiv, "FloorDivideBackward0", input, other, dt=dt)
 
@@ -304,6 +326,7 @@ def remainder(input, other, *, out=None):
         tensor([2, 1])
     """
     dt = _brt(input, other)
+    _check_not_bool(dt, "remainder_cpu")
     _check_int_zero(dt, other)
     name = "RemainderBackward0" if not isinstance(other, Tensor) else "RemainderBackward1"
     return _binary(_k_remainder, name, input, other, dt=dt)
@@ -312,6 +335,7 @@ def remainder(input, other, *, out=None):
 def fmod(input, other, *, out=None):
     """Mirrors `torch.fmod`: C's fmod (the result has the dividend's sign)."""
     dt = _brt(input, other)
+    _check_not_bool(dt, "fmod_cpu")
     _check_int_zero(dt, other)
     return _binary(_k_fmod, "FmodBackward0", input, other, dt=dt)
 
@@ -323,6 +347,8 @@ def pow(input, exponent, *, out=None):
         >>> compat.pow(compat.tensor([1.0, 2.0]), 2)
         tensor([1., 4.])
     """
+    if _is_bool(input) and _is_bool(exponent):
+        raise NotImplementedError('"pow" not implemented for \'Bool\'')
     if isinstance(input, Tensor) and not isinstance(exponent, Tensor):
         if isinstance(exponent, (int, np.integer)) and not isinstance(exponent, bool):
             dt = _brt(input, exponent)
@@ -387,8 +413,16 @@ def bitwise_xor(input, other):
     return _bitwise(_k_xor, "bitwise_xor", input, other)
 
 
-def bitwise_not(input):
-    """Mirrors `torch.bitwise_not` (`~`; logical not for bool tensors)."""
+def bitwise_not(input, *, out=None):
+    """Mirrors `torch.bitwise_not` (logical not for bool tensors)."""
+    dt = dtype_of(input)
+    if dt._kind >= 2:
+        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for \'{_SCALAR_NAMES[dt.name]}\'')
+    return _apply(_k_not, input, name="NotDifferentiable")
+
+
+def invert(input):
+    """`~x` (Tensor.__invert__): bitwise_not, with torch's TypeError for floating tensors."""
     if dtype_of(input)._kind >= 2:
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return _apply(_k_not, input, name="NotDifferentiable")

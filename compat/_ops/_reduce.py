@@ -297,6 +297,8 @@ def _k_argmin(a, *, axis, keepdims):
 
 
 def _check_arg_nonempty(opname, input, axis):
+    if input._data.dtype == np.bool_:
+        raise RuntimeError(f"{opname}(): does not support bool input")
     if axis is None and input._data.size == 0:
         raise IndexError(f"{opname}(): Expected reduction dim to be specified for input.numel() == 0.")
     _check_nonempty(opname, input, None if axis is None else (axis,))
@@ -359,6 +361,8 @@ def median(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
         dim = axis
     if keepdims is not None:
         keepdim = keepdims
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
     if dim is None:
         _check_nonempty("median", input, None)
         return _apply(_k_median_all, input, name="MedianBackward0")

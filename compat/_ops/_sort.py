@@ -75,6 +75,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     d = wrap_dim(dim, n)
     size = input._data.shape[d] if n else 1
     k = int(k)
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
     v, i = _apply(_k_topk, input, name="TopkBackward0", k=k, axis=d, largest=bool(largest))

@@ -111,7 +111,7 @@ def _k_abs(a):
 
 
 def _k_sign(a):
-    return jnp.sign(a)
+    return a if a.dtype == jnp.bool_ else jnp.sign(a)
 
 
 def _k_square(a):
@@ -155,7 +155,7 @@ def _k_relu(a):
 def abs(input, *, out=None):
     """Mirrors `torch.abs` (gradient 0 at 0, as torch's sgn)."""
     if input._data.dtype == np.bool_:
-        raise RuntimeError('"abs_cpu" not implemented for \'Bool\'')
+        raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
     return _apply(_k_abs, input, name="AbsBackward0")
 
 
@@ -177,18 +177,26 @@ def square(input, *, out=None):
     return _apply(_k_square, input, name="PowBackward0")
 
 
+def _no_bool(input, kernel_name):
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError(f'"{kernel_name}" not implemented for \'Bool\'')
+
+
 def floor(input, *, out=None):
     """Mirrors `torch.floor` (integers unchanged)."""
+    _no_bool(input, "floor_vml_cpu")
     return _apply(_k_floor, input, name="FloorBackward0")
 
 
 def ceil(input, *, out=None):
     """Mirrors `torch.ceil`."""
+    _no_bool(input, "ceil_vml_cpu")
     return _apply(_k_ceil, input, name="CeilBackward0")
 
 
 def trunc(input, *, out=None):
     """Mirrors `torch.trunc`."""
+    _no_bool(input, "trunc_vml_cpu")
     return _apply(_k_trunc, input, name="TruncBackward0")
 
 
@@ -202,6 +210,7 @@ def round(input, *, decimals=0, out=None):
         >>> compat.round(compat.tensor([0.5, 1.5, 1.2345]), decimals=0)
         tensor([0., 2., 1.])
     """
+    _no_bool(input, "round_vml_cpu")
     return _apply(_k_round, input, name="RoundBackward0" if decimals == 0 else "RoundBackward1",
                   decimals=int(decimals))
 
@@ -216,6 +225,8 @@ def frac(input, *, out=None):
 
 def relu(input):
     """Mirrors `torch.relu` (keeps the dtype; gradient 0 at 0)."""
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
     return _apply(_k_relu, input, name="ReluBackward0")
 
 

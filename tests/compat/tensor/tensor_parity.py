@@ -34,9 +34,11 @@ def _flat(out):
 
 def _np(x):
     if isinstance(x, torch.Tensor):
-        return x.detach().numpy()
+        x = x.detach()
+        return (x.float() if x.dtype == torch.bfloat16 else x).numpy()
     if isinstance(x, compat.Tensor):
-        return np.asarray(x._data)
+        a = np.asarray(x._data)
+        return a.astype(np.float32) if x.dtype is compat.bfloat16 else a
     return np.asarray(x)
 
 
