@@ -472,8 +472,10 @@ def lerp(input, end, weight):
     dt = input.dtype
     for argname, t in (("end", end), ("weight", weight)):
         if isinstance(t, Tensor) and t.dtype is not dt:
-            raise RuntimeError(f"expected dtype {_SCALAR_NAMES[dt.name].lower()} for `{argname}` but got "
-                               f"dtype {_SCALAR_NAMES[t.dtype.name].lower()}")
+            raise RuntimeError(f"expected dtype {_dtypes.CPP_NAMES[dt.name]} for `{argname}` but got "
+                               f"dtype {_dtypes.CPP_NAMES[t.dtype.name]}")
+    if dt._kind < 2 and not isinstance(weight, Tensor):
+        raise NotImplementedError(f'"lerp_kernel_scalar" not implemented for \'{_SCALAR_NAMES[dt.name]}\'')
     w = weight if isinstance(weight, Tensor) else _operand(weight, dt)
     return _apply(_k_lerp, input, end, w, name="LerpBackward0" if not isinstance(weight, Tensor)
                   else "LerpBackward1", dtype=dt.np)

@@ -30,11 +30,6 @@ __all__ = ["getitem", "setitem", "index_put", "gather", "scatter", "scatter_add"
 _apply = _dispatch.apply
 _FROM_NP = _dtypes._FROM_NP
 _SCALAR_NAMES = _dtypes.SCALAR_NAMES
-# C++ type names torch prints in some dtype errors.
-_CPP_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-              "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
-              "float16": "c10::Half", "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>",
-              "complex128": "c10::complex<double>"}
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -414,6 +409,8 @@ def _k_scatter(a, index, src, *, axis, reduce):
     if reduce is None:
         return ref.set(jnp.broadcast_to(src, index.shape))
     if reduce == "add":
+        if a.dtype == jnp.bool_:  # bool addition is logical or, as torch
+            return a.astype(np.int32).at[idx].add(jnp.broadcast_to(src, index.shape).astype(np.int32)) != 0
         return ref.add(jnp.broadcast_to(src, index.shape))
     return ref.multiply(jnp.broadcast_to(src, index.shape))
 
@@ -507,6 +504,9 @@ def index_select(input, dim, index, *, out=None):
 
 
 def _k_index_add(a, index, src, alpha, *, axis):
+    if a.dtype == jnp.bool_:  # bool addition is logical or, as torch
+        out = _k_index_add(a.astype(np.int32), index, src.astype(np.int32), alpha.astype(np.int32), axis=axis)
+        return out != 0
     idx = (slice(None),) * axis + (index.reshape(-1),)
     src = src.astype(a.dtype)
     return a.at[idx].add(alpha.astype(a.dtype) * src.reshape(a[idx].shape) if a.ndim else src)
@@ -577,7 +577,7 @@ def masked_fill(input, mask, value):
     """
     if mask._data.dtype != np.bool_:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{_CPP_NAMES[mask.dtype.name]}")
+                           f"{_dtypes.CPP_NAMES[mask.dtype.name]}")
     if isinstance(value, Tensor):
         if value._data.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "

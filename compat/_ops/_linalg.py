@@ -48,6 +48,9 @@ def _check_matmul(a, b):
     na, nb = len(sa), len(sb)
     if na == 0 or nb == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D")
+    if a._data.dtype == np.bool_ and b._data.dtype == np.bool_:
+        kernel = "dot" if na == 1 and nb == 1 else "addmv_impl_cpu" if nb == 1 else "addmm_impl_cpu_"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     if a._data.dtype != b._data.dtype:
         da, db = _SCALAR_NAMES[a.dtype.name], _SCALAR_NAMES[b.dtype.name]
         if na == 1 and nb == 1:

@@ -754,6 +754,8 @@ def trace(input):
     """Mirrors `torch.trace` (2-D; integer inputs sum to int64)."""
     if input._data.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError('"trace" not implemented for \'Bool\'')
     dt = input.dtype if input.dtype._kind >= 2 else _dtypes.int64
     return _apply(_k_trace, input, name="TraceBackward0", saves=False, dtype=dt.np)
 

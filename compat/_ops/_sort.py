@@ -101,6 +101,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     size = input._data.shape[d] if n else 1
     if not 1 <= k <= size:
         raise IndexError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
     v, i = _apply(_k_kthvalue, input, name="KthvalueBackward0", k=int(k), axis=d, keepdims=bool(keepdim))
     return return_types.kthvalue(v, i)
 

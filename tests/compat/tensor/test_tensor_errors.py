@@ -59,6 +59,9 @@ SAME_MESSAGE = {
     "fmod_bool": lambda T, a: T.fmod(a > 0, a > 0), "bitwise_not_float": lambda T, a: a.bitwise_not(),
     "int_div_zero_tensor": lambda T, a: T.tensor([4, 5]) // T.tensor([1, 0]),
     "int_mod_zero_tensor": lambda T, a: T.remainder(T.tensor([4, 5]), T.tensor([0, 2])),
+    "matmul_bool": lambda T, a: (a > 0) @ (a > 0).T, "dot_bool": lambda T, a: (a[0] > 0) @ (a[0] > 0),
+    "trace_bool": lambda T, a: (a > 0).trace(), "kthvalue_bool": lambda T, a: (a > 0).kthvalue(1),
+    "lerp_int": lambda T, a: T.lerp(a.long(), a.long(), 0.5), "lerp_end_dtype": lambda T, a: T.lerp(a, a.long(), 0.5),
     "arange_zero_step": lambda T, a: T.arange(0, 5, 0), "device_bad_index": lambda T, a: T.device("cuda:x"),
     "bad_device": lambda T, a: T.device("tpu"),
 }

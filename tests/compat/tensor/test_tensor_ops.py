@@ -170,6 +170,8 @@ BOOL_OPS = {
     "logical_and": lambda T, a, b: T.logical_and(a, b), "logical_xor": lambda T, a, b: a.logical_xor(b),
     "any": lambda T, a, b: (a.any(), a.all(1), a.any(dim=0, keepdim=True)),
     "count": lambda T, a, b: T.count_nonzero(a, 1),
+    "scatter_add": lambda T, a, b: (a.scatter_add(1, T.tensor([[0, 0, 1, 1]] * 3), b),
+                                    a.index_add(0, T.tensor([0, 0, 2]), b)),
 }
 
 
