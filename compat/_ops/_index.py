@@ -98,7 +98,38 @@ def _dynamic_layout(spec, shape):
     return tuple(layout), np.asarray(starts, np.int64)
 
 
+def _split(spec, arrays):
+    """torch's two-step advanced indexing: ints/slices/None first (as views), then the index
+    tensors on the result. (numpy instead counts ints as advanced indices, which moves the
+    advanced dims differently, e.g. x[1, :, [0, 2]] is (5, 2) in torch, (2, 5) in numpy.)"""
+    first, second = [], []
+    for s in spec:
+        if type(s) is tuple:
+            if s[0] == "a":
+                first.append(slice(None))
+                second.append(arrays[s[1]])
+            else:
+                first.append(slice(s[1], s[2], s[3]))
+                second.append(slice(None))
+        elif s is None:
+            first.append(None)
+            second.append(slice(None))
+        elif s is Ellipsis:
+            first.append(Ellipsis)
+            second.append(Ellipsis)
+        else:  # an int: a select, its dim is gone before the advanced step
+            first.append(s)
+    return tuple(first), tuple(second)
+
+
+def _has_int(spec):
+    return any(type(s) is int for s in spec)
+
+
 def _k_adv(a, *arrays, spec):
+    if _has_int(spec):
+        first, second = _split(spec, arrays)
+        return a[first][second]
     return a[_decode(spec, arrays)]
 
 
@@ -170,6 +201,13 @@ def _parse(self, idx):
         else:
             basic = False
             dim = _parse_array(self, it, dim, shape, spec, arrays)
+    if len(arrays) > 1:
+        shapes = [tuple(x.shape) for x in arrays]
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                             + ", ".join(str(list(s)) for s in shapes)) from None
     return tuple(spec), arrays, basic, name
 
 
@@ -271,11 +309,28 @@ def _check_value_shape(vshape, target, basic):
 
 
 def _k_setitem(a, v, *arrays, spec, basic):
+    if arrays and _has_int(spec):  # torch's layout: the ints select first (see _split)
+        first, second = _split(spec, arrays)
+        sub = a[first]
+        return a.at[first].set(_k_setitem(sub, v, *arrays, spec=_second_spec(spec), basic=False))
     idx = _decode(spec, arrays)
     target = a[idx].shape  # static at trace time; the unused gather is pruned by XLA
     vshape = _check_value_shape(v.shape, target, basic)
     v = v.reshape(vshape).astype(a.dtype)  # the value takes the destination's dtype, as torch
     return a.at[idx].set(jnp.broadcast_to(v, target))
+
+
+def _second_spec(spec):
+    # The spec of the advanced step of `_split`, in spec form (ints dropped).
+    out = []
+    for s in spec:
+        if type(s) is tuple:
+            out.append(s if s[0] == "a" else ("s", None, None, None))
+        elif s is None:
+            out.append(("s", None, None, None))
+        elif s is Ellipsis:
+            out.append(Ellipsis)
+    return tuple(out)
 
 
 def _k_mask_set(a, m, v):

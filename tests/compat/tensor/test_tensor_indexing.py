@@ -26,6 +26,8 @@ GET = {
     "adv_slice_adv": lambda T, a: a[T.tensor([0, 2]), :, T.tensor([1, 4])],  # separated: adv dims go first
     "slice_adv": lambda T, a: a[:, T.tensor([3, 1])], "slice_adv_adv": lambda T, a: a[:, [0, 1], [4, 2]],
     "int_adv": lambda T, a: a[1, [0, 3]], "adv_int_sep": lambda T, a: a[[0, 2], :, 1],
+    "int_slice_adv": lambda T, a: a[1, :, [0, 2]],  # torch selects the int first (numpy would give (2, 4))
+    "int_slice_mask": lambda T, a: a[-2, 1:, T.tensor([True, False, True, True, False])],
     "numpy_idx": lambda T, a: a[np.array([1, 0])], "zero_d_idx": lambda T, a: a[T.tensor(1)],
     "int32_idx": lambda T, a: a[T.tensor([1, 2], dtype=T.int32)],
     "mask": lambda T, a: a[a > 0], "mask_2d": lambda T, a: a[a[:, :, 0] > 0], "mask_1d": lambda T, a: a[T.tensor([True, False, True])],
@@ -53,6 +55,7 @@ SET = {
     "ellipsis": lambda T, a, v: a.__setitem__((Ellipsis, 0), v[:, :, 0]),
     "adv": lambda T, a, v: a.__setitem__(T.tensor([0, 2]), v[:2]),
     "adv_pair": lambda T, a, v: a.__setitem__((T.tensor([0, 2]), T.tensor([1, 3])), v[0, :2]),
+    "int_slice_adv": lambda T, a, v: a.__setitem__((1, slice(None), T.tensor([0, 2])), v[0, :, :2]),
     "mask_scalar": lambda T, a, v: a.__setitem__(a > 0.5, 0.0),
     "mask_tensor0d": lambda T, a, v: a.__setitem__(a < 0, v.sum()),
     "mask_values": lambda T, a, v: a.__setitem__(a > 1, v[a > 1] * 2),
@@ -140,7 +143,7 @@ ERRORS = {
     "oob_int": lambda T, a: a[5], "oob_neg": lambda T, a: a[-4], "oob_second": lambda T, a: a[:, 7],
     "too_many": lambda T, a: a[0, 0, 0, 0], "zero_d": lambda T, a: a[0, 0, 0][0],
     "oob_list": lambda T, a: a[[0, 5]], "oob_tensor": lambda T, a: a[:, T.tensor([0, 4])],
-    "float_idx": lambda T, a: a[T.tensor([1.0])], "neg_step": lambda T, a: a[::-1],
+    "float_idx": lambda T, a: a[T.tensor([1.0])], "adv_mismatch": lambda T, a: a[T.tensor([0, 1]), :, T.tensor([0, 1, 2])], "neg_step": lambda T, a: a[::-1],
     "zero_step": lambda T, a: a[::0], "mask_shape": lambda T, a: a[T.ones(4, dtype=T.bool)],
     "set_shape": lambda T, a: a.__setitem__(0, T.ones(3)), "set_adv_shape": lambda T, a: a.__setitem__([0, 1], T.ones(3)),
     "set_mask_shape": lambda T, a: a.__setitem__(a > 0, T.ones(2)),
