@@ -14,6 +14,7 @@ from ._defaults import layer_norm_params as layer_norm_params
 from ._defaults import linear_params as linear_params
 from ._defaults import lstm_cell_params as lstm_cell_params
 from ._defaults import lstm_params as lstm_params
+from ._defaults import check_rnn_config as check_rnn_config
 from ._defaults import rnn_cell_params as rnn_cell_params
 from ._defaults import rnn_params as rnn_params
 from ._init import _calculate_fan_in_and_fan_out as _calculate_fan_in_and_fan_out
@@ -60,6 +61,7 @@ __all__ = [
     "normal",
     "ones",
     "orthogonal",
+    "check_rnn_config",
     "rnn_cell_params",
     "rnn_params",
     "sparse",

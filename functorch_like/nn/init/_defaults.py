@@ -154,10 +154,16 @@ def embedding_params(num_embeddings, embedding_dim, padding_idx=None, *, key, dt
     return {"weight": weight}
 
 
-def _rnn_layers_params(
-    mode, input_size, hidden_size, num_layers, bias, bidirectional, proj_size, key, dtype
-):
-    """torch's ``RNNBase.__init__`` + ``reset_parameters`` for every mode."""
+def check_rnn_config(input_size, hidden_size, num_layers, bias, bidirectional, proj_size=0):
+    """Validates an RNN/LSTM/GRU configuration with torch's ``RNNBase`` messages.
+
+    Raises:
+        TypeError: a flag or size of the wrong type.
+        ValueError: a size out of range.
+
+    Example:
+        >>> check_rnn_config(10, 20, 1, True, False)
+    """
     for name, value in (("bias", bias), ("bidirectional", bidirectional)):
         if not isinstance(value, bool):
             raise TypeError(f"{name} should be of type bool, got: {type(value).__name__}")
@@ -175,6 +181,13 @@ def _rnn_layers_params(
         raise ValueError("proj_size should be a positive integer or zero to disable projections")
     if proj_size >= hidden_size:
         raise ValueError("proj_size has to be smaller than hidden_size")
+
+
+def _rnn_layers_params(
+    mode, input_size, hidden_size, num_layers, bias, bidirectional, proj_size, key, dtype
+):
+    """torch's ``RNNBase.__init__`` + ``reset_parameters`` for every mode."""
+    check_rnn_config(input_size, hidden_size, num_layers, bias, bidirectional, proj_size)
 
     gate_size = _GATES[mode] * hidden_size
     real_hidden_size = proj_size if proj_size > 0 else hidden_size
