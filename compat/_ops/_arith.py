@@ -363,6 +363,14 @@ def pow(input, exponent, *, out=None):
     return _binary(_k_pow, "PowBackward1", input, exponent)
 
 
+def rtruediv(self, other):
+    """`other / self` for a non-tensor `other` (torch computes it as other * reciprocal: MulBackward0)."""
+    dt = _brt(other, self)
+    if dt._kind < 2:
+        dt = _dtypes.get_default_dtype()
+    return _binary(_k_div, "MulBackward0", other, self, dt=dt)
+
+
 def float_power(input, exponent):
     """Mirrors `torch.float_power`: pow computed in float64 (complex128 for complex)."""
     dt = _brt(input, exponent)

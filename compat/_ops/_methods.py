@@ -96,11 +96,11 @@ T = Tensor
 T.__add__ = _arith.add
 T.__radd__ = _reflect(_arith.add)
 T.__sub__ = _arith.sub
-T.__rsub__ = _reflect(_arith.sub)
+T.__rsub__ = _arith.rsub  # other - self, with torch's RsubBackward1
 T.__mul__ = _arith.mul
 T.__rmul__ = _reflect(_arith.mul)
 T.__truediv__ = _arith.div
-T.__rtruediv__ = _reflect(_arith.div)
+T.__rtruediv__ = _arith.rtruediv
 T.__floordiv__ = _arith.floor_divide
 T.__rfloordiv__ = _reflect(_arith.floor_divide)
 T.__mod__ = _arith.remainder
@@ -136,7 +136,7 @@ T.__reversed__ = lambda self: _shape.flip(self, 0) if self.ndim else self  # noq
 T.__complex__ = lambda self: complex(self.item())  # noqa: E731
 T.__dlpack__ = lambda self, *a, **k: self._data.__dlpack__(*a, **k)  # noqa: E731
 T.__dlpack_device__ = lambda self: self._data.__dlpack_device__()  # noqa: E731
-T.__div__, T.__rdiv__ = _arith.div, _reflect(_arith.div)
+T.__div__, T.__rdiv__ = _arith.div, _arith.rtruediv
 T.__setitem__ = _index.setitem
 T.__hash__ = lambda self: id(self)  # noqa: E731 -- defining __eq__ would otherwise unset it
 
@@ -161,7 +161,6 @@ T.copysign_ = _inplace_binary(_arith.copysign)
 T.lerp_ = _inplace_same(_arith.lerp)
 T.neg_ = T.negative_ = _inplace_same(_arith.neg)
 T.bitwise_not_ = _inplace_same(_arith.bitwise_not)
-T.rsub = _arith.rsub
 
 # ----------------------------------------------------------------------------- plain methods
 _SAME_NAME = {

@@ -271,11 +271,9 @@ def clamp(input, min=None, max=None, *, out=None):
     dt = _dtypes.cached_result_type(input, min, max)
     name = "ClampBackward0" if tensors else "ClampBackward1"
     if max is None:
-        return _apply(_k_clamp_min, input, _bound(min, dt), name="ClampMinBackward0" if tensors else name,
-                      dtype=dt.np)
+        return _apply(_k_clamp_min, input, _bound(min, dt), name=name, dtype=dt.np)
     if min is None:
-        return _apply(_k_clamp_max, input, _bound(max, dt), name="ClampMaxBackward0" if tensors else name,
-                      dtype=dt.np)
+        return _apply(_k_clamp_max, input, _bound(max, dt), name=name, dtype=dt.np)
     return _apply(_k_clamp, input, _bound(min, dt), _bound(max, dt), name=name, dtype=dt.np)
 
 
@@ -283,13 +281,17 @@ clip = clamp
 
 
 def clamp_min(input, min):
-    """Mirrors `torch.clamp_min`."""
-    return clamp(input, min=min)
+    """Mirrors `torch.clamp_min(input, min)`."""
+    dt = _dtypes.cached_result_type(input, min)
+    name = "ClampMinBackward1" if isinstance(min, Tensor) else "ClampMinBackward0"
+    return _apply(_k_clamp_min, input, _bound(min, dt), name=name, dtype=dt.np)
 
 
 def clamp_max(input, max):
-    """Mirrors `torch.clamp_max`."""
-    return clamp(input, max=max)
+    """Mirrors `torch.clamp_max(input, max)`."""
+    dt = _dtypes.cached_result_type(input, max)
+    name = "ClampMaxBackward1" if isinstance(max, Tensor) else "ClampMaxBackward0"
+    return _apply(_k_clamp_max, input, _bound(max, dt), name=name, dtype=dt.np)
 
 
 def _k_nan_to_num(a, *, nan, posinf, neginf):

@@ -128,3 +128,34 @@ def test_size_dtype_device_reprs():
     assert repr(compat.float32) == repr(torch.float32)
     c, t = compat.tensor([[1, 3], [3, 1]]).max(1), torch.tensor([[1, 3], [3, 1]]).max(1)
     assert repr(c) == repr(t)
+
+
+GRAD_FN_OPS = [
+    lambda T, x: x + 1, lambda T, x: 1 + x, lambda T, x: x - 1, lambda T, x: 1 - x, lambda T, x: x * 2,
+    lambda T, x: x / 2, lambda T, x: 2 / x, lambda T, x: x ** 2, lambda T, x: 2 ** x, lambda T, x: x ** x,
+    lambda T, x: -x, lambda T, x: x.abs(), lambda T, x: x.exp(), lambda T, x: x.sigmoid(), lambda T, x: x.relu(),
+    lambda T, x: x.sum(), lambda T, x: x.sum(0), lambda T, x: x.mean(), lambda T, x: x.mean(1), lambda T, x: x.max(),
+    lambda T, x: x.max(0)[0], lambda T, x: x.amax(1), lambda T, x: x.std(), lambda T, x: x.var(0), lambda T, x: x.norm(),
+    lambda T, x: x.view(-1), lambda T, x: x.reshape(6), lambda T, x: x[0], lambda T, x: x[:, 1:], lambda T, x: x[None],
+    lambda T, x: x[[0, 1]], lambda T, x: x.t(), lambda T, x: x.T, lambda T, x: x.unsqueeze(0), lambda T, x: x.squeeze(),
+    lambda T, x: x.expand(2, 2, 3), lambda T, x: x.permute(1, 0), lambda T, x: x.transpose(0, 1), lambda T, x: x.flip(0),
+    lambda T, x: x.to(T.float64), lambda T, x: x.clone(), lambda T, x: x @ x.t(), lambda T, x: x[0] @ x[1],
+    lambda T, x: x.softmax(1), lambda T, x: x.log_softmax(1), lambda T, x: T.cat([x, x]), lambda T, x: T.stack([x, x]),
+    lambda T, x: T.where(x > 0, x, 0.0), lambda T, x: x.clamp(0, 1), lambda T, x: x.clamp(min=x), lambda T, x: x.clamp_min(0.5),
+    lambda T, x: T.clamp_max(x, x * 2), lambda T, x: x.split(1)[0],
+    lambda T, x: x.unbind()[0], lambda T, x: x.gather(1, T.tensor([[0], [1]])), lambda T, x: x.masked_fill(x > 0, 0.0),
+    lambda T, x: x.cumsum(1), lambda T, x: x.prod(), lambda T, x: x.logsumexp(1), lambda T, x: x.repeat(2, 1),
+    lambda T, x: x.narrow(1, 0, 2), lambda T, x: x.sort(1)[0], lambda T, x: x.topk(1)[0], lambda T, x: x.tanh(),
+    lambda T, x: x.sqrt(), lambda T, x: x.square(), lambda T, x: x.flatten(), lambda T, x: x.index_select(0, T.tensor([1])),
+    lambda T, x: x.diagonal(), lambda T, x: x.triu(), lambda T, x: T.outer(x[0], x[1]), lambda T, x: x.lerp(x * 0, 0.5),
+]
+
+
+def test_grad_fn_names_match_torch():
+    a = np.array([[0.5, 1.5, 2.5], [1.0, 2.0, 3.0]], np.float32)
+    for i, fn in enumerate(GRAD_FN_OPS):
+        names = []
+        for mod in (compat, torch):
+            x = mod.tensor(a, requires_grad=True)
+            names.append(fn(mod, x).grad_fn.name())
+        assert names[0] == names[1], f"op {i}: {names[0]} vs torch {names[1]}"
