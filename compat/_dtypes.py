@@ -184,6 +184,10 @@ def result_type(*operands):
     dim = zero = wrapped = None
     for x in operands:
         d = getattr(x, "dtype", None)
+        if isinstance(x, np.ndarray):  # numpy arrays act as tensors of their dtype (even 0-d, as torch)
+            d = from_np(x.dtype)
+            dim = d if dim is None else promote_types(dim, d)
+            continue
         if isinstance(d, dtype):
             if x.ndim:
                 dim = d if dim is None else promote_types(dim, d)
@@ -208,6 +212,8 @@ def _operand_key(x):
     data = getattr(x, "_data", None)
     if data is not None:
         return (data.dtype, data.ndim != 0)
+    if type(x) is np.ndarray:
+        return (x.dtype, True)
     return type(x)
 
 
