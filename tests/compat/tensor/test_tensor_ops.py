@@ -475,3 +475,8 @@ def test_numpy_style_axis_keywords():
     check(lambda T, a: (a.sum(axis=0, keepdims=True), T.cat([a, a], axis=1), a.max(axis=1).values, a.argmax(axis=1),
                         a.std(axis=0), T.stack([a, a], axis=2), a.mean(axis=(0, 1)), (a > 0).any(axis=0),
                         a.cumsum(axis=1), a.softmax(axis=0), a.logsumexp(axis=1, keepdims=True)), X)
+
+
+def test_numpy_array_operands():
+    # A numpy array operand acts as a tensor of its dtype (float64 here, as torch gives).
+    check(lambda T, a: (a + np.ones(4), a > np.zeros(4, np.float32), a * np.float64(2.0)), X, grad=False)
