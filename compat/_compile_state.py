@@ -10,8 +10,6 @@ cheap structural signature changes.
 """
 import types
 
-import jax
-
 from ._tensor import Tensor
 
 __all__ = ["Slot", "discover"]
@@ -195,7 +193,3 @@ def discover(fn, args, kwargs):
         if not isinstance(a, Tensor):
             _walk(state, a, 0)
     return state
-
-
-def is_array(x):
-    return isinstance(x, jax.Array)

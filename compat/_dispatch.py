@@ -217,18 +217,15 @@ def _saved_tensor(node, i, arr):
         return arr
     k = sum(node.diff[:i])
     fn, nr, leaf = node.edges[k]
-    t = Tensor._wrap(arr)
     if fn is None:
-        return leaf if leaf._data is arr else _alias_leaf(t, leaf)
+        # A leaf: the leaf itself, so higher-order gradients reach it. Its value differs from
+        # `arr` only if it was rebound under no_grad between forward and backward.
+        return leaf
+    t = Tensor._wrap(arr)
     t.requires_grad = True
     t.grad_fn = fn
     t._output_nr = nr
     return t
-
-
-def _alias_leaf(t, leaf):
-    # The leaf was rebound since (only possible under no_grad); gradients still belong to it.
-    return leaf
 
 
 def zeros(shape, dtype):

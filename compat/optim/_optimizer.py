@@ -64,8 +64,6 @@ class Optimizer:
     `differentiable` are accepted and ignored.
     """
 
-    _IGNORED = ("foreach", "fused", "capturable", "differentiable")
-
     def __init__(self, params, defaults):
         self.defaults = defaults
         self.state = defaultdict(dict)

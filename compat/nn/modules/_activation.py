@@ -129,54 +129,45 @@ class Tanh(Module):
         return F.tanh(input)
 
 
-class Softmax(Module):
+class _SoftmaxLike(Module):
+    """Shared shell of Softmax/LogSoftmax: a `dim` attribute and `_fn` from F."""
+
+    __constants__ = ["dim"]
+
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = dim
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if not hasattr(self, "dim"):
+            self.dim = None
+
+    def forward(self, input):
+        return type(self)._fn(input, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class Softmax(_SoftmaxLike):
     """Mirrors `torch.nn.Softmax(dim=None)`.
 
     Differences from PyTorch: `dim` must be given (torch's implicit choice is deprecated);
     calling with `dim=None` raises TypeError.
     """
 
-    __constants__ = ["dim"]
-
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if not hasattr(self, "dim"):
-            self.dim = None
-
-    def forward(self, input):
-        return F.softmax(input, self.dim)
-
-    def extra_repr(self):
-        return f"dim={self.dim}"
+    _fn = staticmethod(F.softmax)
 
 
-class LogSoftmax(Module):
+class LogSoftmax(_SoftmaxLike):
     """Mirrors `torch.nn.LogSoftmax(dim=None)`.
 
     Differences from PyTorch: `dim` must be given (torch's implicit choice is deprecated);
     calling with `dim=None` raises TypeError.
     """
 
-    __constants__ = ["dim"]
-
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if not hasattr(self, "dim"):
-            self.dim = None
-
-    def forward(self, input):
-        return F.log_softmax(input, self.dim)
-
-    def extra_repr(self):
-        return f"dim={self.dim}"
+    _fn = staticmethod(F.log_softmax)
 
 
 class Softplus(Module):
